@@ -1,0 +1,47 @@
+"""Every error foibot raises on purpose, under one base class.
+
+Library errors are caught at the edge and re-raised as one of these, chained with
+``from``. The CLI and web layers turn a BotError into one clear line for the user;
+anything else is a bug and may show a traceback (with ``--debug``).
+"""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Base of every foibot error. ``str(err)`` is the user-facing message."""
+
+    exit_code = 2
+
+
+class ConfigError(BotError):
+    """The configuration is missing, unreadable or invalid.
+
+    ``problems`` holds one line per problem, each naming the TOML key and the fix.
+    """
+
+    def __init__(self, problems: list[str], source: str = "") -> None:
+        self.problems = problems
+        self.source = source
+        prefix = f"{source}: " if source else ""
+        super().__init__("\n".join(prefix + p for p in problems))
+
+
+class SecretError(ConfigError):
+    """A secret named by the config (env var, file, credential) cannot be read."""
+
+
+class InputError(BotError):
+    """A value given on the command line or in an input file is invalid."""
+
+
+class NotFoundError(BotError):
+    """A request, message, draft or authority named by the user does not exist."""
+
+
+class StoreError(BotError):
+    """The database cannot be opened, migrated or written."""
+
+
+class ConnectError(BotError):
+    """A server (IMAP, SMTP, database) cannot be reached or refused us."""

@@ -1,0 +1,165 @@
+"""Requests in the database: add, find, list, and the export record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.errors import InputError, NotFoundError
+from bot.references import normalize_reference
+from bot.store.authorities import find_authority
+from bot.store.models import Campaign, Event, Request, RequestReference
+from bot.vocabulary import Nation, Regime, RequestState
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What the operator tells foibot about a request sent outside foibot."""
+
+    authority: str  # id, name or email
+    subject: str
+    sent_at: dt.datetime | None = None
+    regime: Regime | None = None
+    campaign: str | None = None
+    references: tuple[str, ...] = ()
+    body: str | None = None
+    to_address: str | None = None
+
+
+def regime_for(nation: str, default: Regime) -> Regime:
+    """Scottish public authorities answer under FOISA/EISR, everyone else FOIA/EIR."""
+    if nation == Nation.SCOTLAND:
+        return Regime.EISR if default.environmental else Regime.FOISA
+    return Regime.EIR if default.environmental else Regime.FOIA
+
+
+def new_tracking_token() -> str:
+    return "FOI-" + secrets.token_hex(3).upper()
+
+
+def add_request(session: Session, new: NewRequest, default_regime: Regime) -> Request:
+    authority = find_authority(session, new.authority)
+    if not new.subject.strip():
+        raise InputError("--subject: must not be empty")
+    if new.sent_at is not None and new.sent_at.tzinfo is None:
+        raise InputError("--sent-at: needs a time zone (the CLI reads bare times as London)")
+    regime = new.regime or regime_for(authority.nation, default_regime)
+    campaign = _campaign(session, new.campaign) if new.campaign else None
+    request = Request(
+        authority=authority,
+        campaign=campaign,
+        regime=regime.value,
+        subject=new.subject.strip(),
+        body=new.body,
+        to_address=(new.to_address or authority.email).lower(),
+        state=(RequestState.AWAITING_RESPONSE if new.sent_at else RequestState.DRAFT).value,
+        tracking_token=new_tracking_token(),
+        sent_at=new.sent_at,
+    )
+    session.add(request)
+    for ref in new.references:
+        add_reference(request, ref)
+    if new.sent_at is not None:
+        request.events.append(Event(kind="sent", at=new.sent_at, actor="operator"))
+    session.flush()
+    return request
+
+
+def add_reference(request: Request, reference: str, source_message_id: int | None = None) -> bool:
+    """Record an authority reference once per request; True when it was new."""
+    normalized = normalize_reference(reference)
+    if not normalized or any(r.normalized == normalized for r in request.references):
+        return False
+    request.references.append(
+        RequestReference(
+            reference=reference.strip(), normalized=normalized, source_message_id=source_message_id
+        )
+    )
+    return True
+
+
+def _campaign(session: Session, name: str) -> Campaign:
+    campaign = session.scalars(select(Campaign).where(Campaign.name == name)).first()
+    if campaign is None:
+        campaign = Campaign(name=name)
+        session.add(campaign)
+    return campaign
+
+
+def get_request(session: Session, request_id: int | str) -> Request:
+    try:
+        key = int(request_id)
+    except ValueError:
+        raise NotFoundError(f"no request {request_id!r}: request ids are numbers") from None
+    request = session.get(
+        Request,
+        key,
+        options=[
+            selectinload(Request.references),
+            selectinload(Request.messages),
+            selectinload(Request.events),
+        ],
+    )
+    if request is None:
+        raise NotFoundError(f"no request {key}; see `foibot requests list`")
+    return request
+
+
+def list_requests(
+    session: Session, state: str | None = None, campaign: str | None = None
+) -> list[Request]:
+    query = select(Request).options(
+        selectinload(Request.references),
+        selectinload(Request.messages),
+        selectinload(Request.authority),
+        selectinload(Request.campaign),
+    )
+    if state:
+        query = query.where(Request.state == state)
+    if campaign:
+        query = query.join(Campaign).where(Campaign.name == campaign)
+    return list(session.scalars(query.order_by(Request.id)))
+
+
+def export_record(request: Request, today: dt.date) -> dict[str, Any]:
+    """One request as the stable export contract of architecture.md."""
+    due = request.response_due
+    return {
+        "id": request.id,
+        "campaign": request.campaign.name if request.campaign else None,
+        "authority": request.authority.name,
+        "authority_email": request.authority.email,
+        "subject": request.subject,
+        "regime": request.regime,
+        "state": request.state,
+        "overdue": bool(due and today > due and request.state in OPEN_STATES),
+        "sent_at": request.sent_at.isoformat() if request.sent_at else None,
+        "response_due": due.isoformat() if due else None,
+        "references": [r.reference for r in request.references],
+        "messages": [
+            {
+                "message_id": m.message_id,
+                "direction": m.direction,
+                "kind": m.kind,
+                "outcome": m.outcome,
+                "exemptions": list(m.exemptions or []),
+                "matched_by": m.matched_by,
+                "confidence": m.confidence,
+            }
+            for m in request.messages
+        ],
+    }
+
+
+# States in which the authority still owes us a response.
+OPEN_STATES = frozenset(
+    {
+        RequestState.AWAITING_RESPONSE.value,
+        RequestState.EXTENDED.value,
+    }
+)

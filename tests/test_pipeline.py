@@ -1,0 +1,205 @@
+"""The ingestion pipeline on a Maildir: kept once, parsed once, failures quarantined."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import shutil
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.config import load_config
+from bot.mailbox import source_from_config
+from bot.parse import ParseLimits
+from bot.pipeline import retry_quarantined, sync_once
+from bot.rawstore import RawStore
+from bot.store import Database
+from bot.store.models import Message, MessageLocation, Quarantine, RawMessage
+from tests.conftest import MINIMAL_CONFIG
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_message(n: int, subject: str = "FOI reply") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"FOI Team <foi{n}@council{n}.gov.example>"
+    msg["To"] = "research@example.ac.uk"
+    msg["Subject"] = f"{subject} {n}"
+    msg["Message-ID"] = f"<reply-{n}@council{n}.gov.example>"
+    msg["Date"] = "Mon, 14 Sep 2026 10:00:00 +0100"
+    msg.set_content(f"Dear Requester,\n\nYour reference is FOI {1000 + n}.\n")
+    return msg.as_bytes()
+
+
+def deliver(root: Path, raw: bytes, folder: str | None = None) -> None:
+    box = mailbox.Maildir(root, create=True)
+    target = box.add_folder(folder) if folder else box
+    target.add(mailbox.MaildirMessage(raw))
+
+
+@pytest.fixture
+def setup(write_config: Callable[..., Path], tmp_path: Path) -> tuple[Database, RawStore, Path]:
+    config = load_config(write_config(MINIMAL_CONFIG))
+    db = Database(config.database_url)
+    db.upgrade()
+    return db, RawStore(config.database.raw_dir), tmp_path
+
+
+def sync(tmp_path: Path, db: Database, raws: RawStore) -> object:
+    config = load_config(tmp_path / "config.toml")
+    source = source_from_config(config.mailbox)
+    try:
+        return sync_once(db, raws, source, ParseLimits())
+    finally:
+        source.close()
+
+
+def count(db: Database, model: type) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_each_message_is_kept_and_parsed_once(setup: tuple[Database, RawStore, Path]) -> None:
+    """A second sync of an unchanged mailbox stores nothing new."""
+    db, raws, tmp_path = setup
+    for n in range(5):
+        deliver(tmp_path / "mail", make_message(n))
+    first = sync(tmp_path, db, raws)
+    second = sync(tmp_path, db, raws)
+    assert (first.fetched, first.new, first.processed) == (5, 5, 5)  # type: ignore[attr-defined]
+    # Mail delivered in the same clock tick as the sync may be offered again; the
+    # content hash makes that a no-op.
+    assert (second.new, second.processed) == (0, 0)  # type: ignore[attr-defined]
+    assert count(db, RawMessage) == count(db, Message) == 5
+    with db.session() as session:
+        subjects = sorted(m.subject for m in session.scalars(select(Message)))
+        assert subjects == [f"FOI reply {n}" for n in range(5)]
+        for raw_row in session.scalars(select(RawMessage)):
+            assert raws.get(raw_row.sha256)  # the exact bytes are kept
+
+
+def test_same_message_in_two_folders_is_stored_once(
+    setup: tuple[Database, RawStore, Path],
+) -> None:
+    """A message in INBOX and Sent is one raw message seen in two places, marked outgoing."""
+    db, raws, tmp_path = setup
+    raw = make_message(1)
+    deliver(tmp_path / "mail", raw)
+    deliver(tmp_path / "mail", raw, folder="Sent")
+    sync(tmp_path, db, raws)
+    assert count(db, RawMessage) == count(db, Message) == 1
+    assert count(db, MessageLocation) == 2
+    with db.session() as session:
+        assert session.scalars(select(Message)).one().direction == "out"
+
+
+def test_failure_is_quarantined_and_the_run_goes_on(
+    setup: tuple[Database, RawStore, Path],
+) -> None:
+    """A message whose raw file vanished is quarantined; the others are processed; retry works."""
+    db, raws, tmp_path = setup
+    for n in range(3):
+        deliver(tmp_path / "mail", make_message(n))
+    config = load_config(tmp_path / "config.toml")
+    source = source_from_config(config.mailbox)
+    victim = raws.put(make_message(1))
+    saved = raws.path_for(victim).read_bytes()
+    # Break the raw store for one message between fetch and processing.
+    original_put = raws.put
+
+    def put_then_lose(raw: bytes) -> str:
+        sha = original_put(raw)
+        if sha == victim:
+            raws.path_for(sha).unlink()
+        return sha
+
+    raws.put = put_then_lose  # type: ignore[method-assign]
+    raws.path_for(victim).unlink()
+    report = sync_once(db, raws, source, ParseLimits())
+    source.close()
+    assert (report.processed, report.quarantined) == (2, 1)
+    with db.session() as session:
+        row = session.scalars(select(Quarantine)).one()
+        assert row.stage == "load" and "missing" in row.error
+    raws.path_for(victim).parent.mkdir(parents=True, exist_ok=True)
+    raws.path_for(victim).write_bytes(saved)
+    assert retry_quarantined(db, raws, None, ParseLimits()) == (1, 0)
+    assert count(db, Message) == 3
+
+
+@pytest.fixture
+def cli(write_config: Callable[..., Path]) -> Callable[..., Result]:
+    path = write_config(MINIMAL_CONFIG)
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(main, ["--config", str(path), *args])
+
+    assert run("init").exit_code == 0
+    return run
+
+
+def test_sync_once_on_the_demo_mailbox(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """The shipped demo mailbox syncs completely with nothing quarantined."""
+    shutil.rmtree(tmp_path / "mail")
+    shutil.copytree(REPO / "demo" / "mailbox", tmp_path / "mail")
+    result = cli("sync", "--once")
+    assert result.exit_code == 0, result.output
+    assert "23 fetched, 23 new, 0 already stored, 23 processed, 0 quarantined" in result.output
+    again = cli("sync", "--once")
+    assert "0 fetched" in again.output
+    assert json.loads(cli("quarantine", "list", "--json").output) == []
+
+
+def test_import_mbox_is_idempotent(cli: Callable[..., Result], tmp_path: Path) -> None:
+    box = mailbox.mbox(tmp_path / "old.mbox")
+    for n in range(4):
+        box.add(mailbox.mboxMessage(make_message(n)))
+    box.flush()
+    first = cli("import", str(tmp_path / "old.mbox"))
+    assert "import: 4 read, 4 new, 4 processed, 0 quarantined" in first.output, first.output
+    second = cli("import", str(tmp_path / "old.mbox"))
+    assert "import: 4 read, 0 new" in second.output
+
+
+def test_quarantine_show_unknown_id_is_a_clear_error(cli: Callable[..., Result]) -> None:
+    result = cli("quarantine", "show", "42")
+    assert result.exit_code == 2
+    assert "no quarantined message 42" in result.output
+
+
+EXPLAIN_KEYS = {
+    "message_id", "subject", "from", "date", "kind", "outcome", "exemptions", "references",
+    "dates", "confidence", "evidence", "attachments", "text",
+}  # fmt: skip
+
+
+def test_explain_json_contract(tmp_path: Path) -> None:
+    """`explain --json` gives the stable keys for a normal message, without a database."""
+    eml = tmp_path / "reply.eml"
+    eml.write_bytes(make_message(7))
+    result = CliRunner().invoke(main, ["explain", str(eml), "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert set(record) >= EXPLAIN_KEYS
+    assert record["from"] == "foi7@council7.gov.example"
+    assert record["subject"] == "FOI reply 7"
+    assert "FOI 1007" in record["text"]
+
+
+def test_explain_broken_mime_exits_0_and_unreadable_exits_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.eml"
+    broken.write_bytes(
+        b'Content-Type: multipart/mixed; boundary="never"\r\nSubject: x\r\n\r\nbody text only\r\n'
+    )
+    ok = CliRunner().invoke(main, ["explain", str(broken), "--json"])
+    assert ok.exit_code == 0
+    assert "body text only" in json.loads(ok.output)["text"]
+    missing = CliRunner().invoke(main, ["explain", str(tmp_path / "nope.eml")])
+    assert missing.exit_code == 2
+    assert "cannot read" in missing.output
