@@ -1,39 +1,19 @@
-"""Instants and London dates (pure).
-
-FOI law counts in UK calendar days, so every instant is turned into a
-Europe/London date before any counting. A timestamp given without an offset is
-read as London local time.
-"""
+"""Time helpers for the edges: today's London date, and instants given as options."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
+from bot.deadlines import LONDON, parse_instant
 from bot.errors import InputError
 
-LONDON = ZoneInfo("Europe/London")
 
-
-def parse_instant(text: str, option: str = "time") -> dt.datetime:
-    """ISO-8601 date or date-time → aware datetime; no offset means Europe/London."""
-    raw = text.strip()
+def parse_option_instant(text: str, option: str) -> dt.datetime:
+    """``parse_instant`` with the option's name in the error ("--sent-at: cannot read ...")."""
     try:
-        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            f"{option}: cannot read {text!r} as ISO-8601; "
-            "use e.g. 2024-06-11T09:30, 2024-06-11T23:30+00:00 or 2024-06-11"
-        ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=LONDON)
-    return value
-
-
-def london_date(instant: dt.datetime) -> dt.date:
-    if instant.tzinfo is None:
-        raise ValueError("naive datetime: attach a time zone first")
-    return instant.astimezone(LONDON).date()
+        return parse_instant(text)
+    except InputError as err:
+        raise InputError(f"{option}: {err}") from err
 
 
 def today_london() -> dt.date:

@@ -106,7 +106,7 @@ def test_request_add_show_list_export(cli: Callable[..., Result]) -> None:
         (["requests", "add", "--authority", "Nowhere", "--subject", "x"], "no authority 'Nowhere'"),
         (
             ["requests", "add", "--authority", "1", "--subject", "x", "--sent-at", "last week"],
-            "--sent-at: cannot read 'last week' as ISO-8601",
+            '--sent-at: cannot read "last week" as an ISO-8601 timestamp',
         ),
         (["authorities", "import", "missing.csv"], "cannot read missing.csv"),
     ],
@@ -151,3 +151,35 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_requests_carry_statutory_due_dates(cli: Callable[..., Result]) -> None:
+    """A FOIA request sent 30 March 2023 is due 2 May 2023 and, unanswered, overdue."""
+    assert cli("init").exit_code == 0
+    added = cli(
+        "requests", "add", "--authority", "Northmoor Council", "--subject", "FOI: budgets",
+        "--sent-at", "2023-03-30T10:00+01:00",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    record = json.loads(cli("requests", "show", "1", "--json").output)
+    assert record["regime"] == "foia"
+    assert record["response_due"] == "2023-05-02"  # Good Friday, Easter Monday, 1 May skipped
+    assert record["overdue"] is True
+    assert record["very_overdue"] is True  # past 40 working days long ago
+    assert "OVERDUE" in cli("requests", "list").output
+
+
+def test_holiday_override_moves_the_due_date(
+    write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A proclaimed holiday added in config is skipped at once by existing requests."""
+    (tmp_path / "authorities.csv").write_text(AUTHORITIES)
+    base = MINIMAL_CONFIG + '[authorities]\ncsv = "authorities.csv"\n'
+    path = write_config(base)
+    run = CliRunner().invoke
+    assert run(main, ["--config", str(path), "init"]).exit_code == 0
+    assert run(main, ["--config", str(path), "requests", "add", "--authority", "1",
+                      "--subject", "x", "--sent-at", "2023-03-30T10:00+01:00"]).exit_code == 0  # fmt: skip
+    path.write_text(base + '[deadlines]\nadd_holidays = [{ date = "2023-04-20" }]\n')
+    shown = json.loads(run(main, ["--config", str(path), "requests", "show", "1", "--json"]).output)
+    assert shown["response_due"] == "2023-05-03"

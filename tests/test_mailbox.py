@@ -41,8 +41,11 @@ def message(n: int, subject: str = "Your FOI request") -> bytes:
 def imap(server: Dovecot, user: str, **options: object) -> ImapSource:
     """A source on the implicit-TLS port trusting the test CA, unless options say otherwise."""
     settings: dict[str, object] = {
-        "username": user, "password": server.password, "ca_file": server.cert_path,
-        "timeout": 10.0, "backoff": FAST_RETRY,
+        "username": user,
+        "password": server.password,
+        "ca_file": server.cert_path,
+        "timeout": 10.0,
+        "backoff": FAST_RETRY,
     }
     settings.update(options)
     port = settings.pop("port", server.tls_port)
@@ -141,18 +144,20 @@ def test_configured_sent_folder_overrides_special_use(dovecot: Dovecot, imap_use
     """sent_folder names the Sent folder; configured folders are synced too."""
     dovecot.create_folder("Sent by hand", user=imap_user)
     dovecot.create_folder("FOI/Archive", user=imap_user)
-    with imap(dovecot, imap_user, sent_folder="Sent by hand",
-              folders=["FOI/Archive"]) as source:
+    with imap(dovecot, imap_user, sent_folder="Sent by hand", folders=["FOI/Archive"]) as source:
         specs = source.folders()
     assert [(s.name, s.is_sent) for s in specs] == [
-        ("INBOX", False), ("FOI/Archive", False), ("Sent by hand", True)
+        ("INBOX", False),
+        ("FOI/Archive", False),
+        ("Sent by hand", True),
     ]
 
 
 def test_a_missing_configured_folder_is_a_config_error(dovecot: Dovecot, imap_user: str) -> None:
     """A sent_folder the server does not have names the key and the folders it has."""
-    with imap(dovecot, imap_user, sent_folder="Nope") as source, pytest.raises(
-        ConfigError, match=r"mailbox.sent_folder: no folder 'Nope'.*INBOX"
+    with (
+        imap(dovecot, imap_user, sent_folder="Nope") as source,
+        pytest.raises(ConfigError, match=r"mailbox.sent_folder: no folder 'Nope'.*INBOX"),
     ):
         source.folders()
 
@@ -187,8 +192,11 @@ def test_implicit_tls_trusting_the_test_ca_connects(dovecot: Dovecot, imap_user:
 def test_untrusted_certificate_is_refused(dovecot: Dovecot, imap_user: str) -> None:
     """Without the test CA the connection fails at once, naming the certificate problem."""
     source = imap(dovecot, imap_user, ca_file=None)
-    with pytest.raises(ConnectError, match=f"certificate verify failed for 127.0.0.1:"
-                       f"{dovecot.tls_port}: self[- ]signed certificate"):
+    with pytest.raises(
+        ConnectError,
+        match=f"certificate verify failed for 127.0.0.1:"
+        f"{dovecot.tls_port}: self[- ]signed certificate",
+    ):
         source.connect()
 
 
@@ -207,8 +215,9 @@ def test_plaintext_is_refused_unless_allow_insecure(dovecot: Dovecot, imap_user:
     """tls="none" raises a clear error; with allow_insecure=True it connects."""
     with pytest.raises(ConnectError, match=r"refusing plaintext IMAP to 127\.0\.0\.1"):
         imap(dovecot, imap_user, port=dovecot.plain_port, tls="none")
-    with imap(dovecot, imap_user, port=dovecot.plain_port, tls="none",
-              allow_insecure=True) as source:
+    with imap(
+        dovecot, imap_user, port=dovecot.plain_port, tls="none", allow_insecure=True
+    ) as source:
         source.connect()
 
 
@@ -232,10 +241,16 @@ def test_nothing_listening_is_cannot_connect_after_retries() -> None:
     from tests.servers.dovecot import free_port
 
     port = free_port()
-    source = ImapSource("127.0.0.1", port, username="u", password="p",
-                        backoff=Backoff(attempts=2, initial=0.01, maximum=0.02))
-    with pytest.raises(ConnectError, match=f"cannot connect to 127.0.0.1:{port}: "
-                                           "connection refused"):
+    source = ImapSource(
+        "127.0.0.1",
+        port,
+        username="u",
+        password="p",
+        backoff=Backoff(attempts=2, initial=0.01, maximum=0.02),
+    )
+    with pytest.raises(
+        ConnectError, match=f"cannot connect to 127.0.0.1:{port}: connection refused"
+    ):
         source.connect()
 
 
@@ -280,8 +295,7 @@ def test_idle_reports_new_mail_within_seconds(dovecot: Dovecot, imap_user: str) 
     """wait_for_change returns True soon after another client APPENDs to INBOX."""
     with imap(dovecot, imap_user) as source:
         _sync_all(source)
-        timer = threading.Timer(0.3, dovecot.append, ("INBOX", message(1)),
-                                {"user": imap_user})
+        timer = threading.Timer(0.3, dovecot.append, ("INBOX", message(1)), {"user": imap_user})
         timer.start()
         started = time.monotonic()
         changed = source.wait_for_change(10)
@@ -296,8 +310,7 @@ def test_idle_is_reissued_and_other_folders_are_checked_between(
     """IDLE watches INBOX; every poll_interval it stops, STATUSes Sent, and IDLEs again."""
     with imap(dovecot, imap_user, poll_interval=0.3) as source:
         _sync_all(source)
-        timer = threading.Timer(0.5, dovecot.append, ("Sent", message(1)),
-                                {"user": imap_user})
+        timer = threading.Timer(0.5, dovecot.append, ("Sent", message(1)), {"user": imap_user})
         timer.start()
         started = time.monotonic()
         changed = source.wait_for_change(10)
@@ -343,8 +356,7 @@ def test_polling_fallback_sees_mail_in_the_sent_folder(dovecot: Dovecot, imap_us
     """Without IDLE, STATUS polling notices a change in any synced folder."""
     with imap(dovecot, imap_user, use_idle=False, poll_interval=0.2) as source:
         _sync_all(source)
-        timer = threading.Timer(0.3, dovecot.append, ("Sent", message(1)),
-                                {"user": imap_user})
+        timer = threading.Timer(0.3, dovecot.append, ("Sent", message(1)), {"user": imap_user})
         timer.start()
         changed = source.wait_for_change(5)
         timer.join()
@@ -356,12 +368,21 @@ def test_source_from_config_builds_a_working_imap_source(
 ) -> None:
     """The [mailbox] section (host, port, tls, ca_file, ...) becomes an ImapSource."""
     dovecot.append("INBOX", message(1), user=imap_user)
-    config = config_from_dict({
-        "requester": {"name": "R", "email": "r@example.ac.uk"},
-        "mailbox": {"kind": "imap", "host": dovecot.host, "port": dovecot.plain_port,
-                    "username": imap_user, "tls": "starttls",
-                    "ca_file": str(dovecot.cert_path), "timeout_seconds": 10},
-    }, tmp_path / "config.toml")
+    config = config_from_dict(
+        {
+            "requester": {"name": "R", "email": "r@example.ac.uk"},
+            "mailbox": {
+                "kind": "imap",
+                "host": dovecot.host,
+                "port": dovecot.plain_port,
+                "username": imap_user,
+                "tls": "starttls",
+                "ca_file": str(dovecot.cert_path),
+                "timeout_seconds": 10,
+            },
+        },
+        tmp_path / "config.toml",
+    )
     source = source_from_config(config.mailbox, dovecot.password)
     try:
         assert isinstance(source, ImapSource)
@@ -422,9 +443,7 @@ def test_maildir_sent_folder_can_be_configured(maildir: Path) -> None:
     """sent_folder names another Maildir++ folder as Sent."""
     make_folder(maildir / ".Outgoing")
     source = MaildirSource(maildir, sent_folder=".Outgoing")
-    assert [(s.name, s.is_sent) for s in source.folders()] == [
-        ("INBOX", False), ("Outgoing", True)
-    ]
+    assert [(s.name, s.is_sent) for s in source.folders()] == [("INBOX", False), ("Outgoing", True)]
 
 
 def test_maildir_is_read_only(maildir: Path) -> None:
@@ -451,9 +470,7 @@ def test_maildir_uid_is_stable_when_another_client_moves_the_file(maildir: Path)
     source = MaildirSource(maildir)
     batches, _ = drain(source.fetch_new("INBOX", FolderState()))
     uids = {m.raw: m.uid for b in batches for m in b.messages}
-    (maildir / "new" / "1700000001.M1P1.host").rename(
-        maildir / "cur" / "1700000001.M1P1.host:2,S"
-    )
+    (maildir / "new" / "1700000001.M1P1.host").rename(maildir / "cur" / "1700000001.M1P1.host:2,S")
     again, _ = drain(MaildirSource(maildir).fetch_new("INBOX", FolderState()))
     assert {m.raw: m.uid for b in again for m in b.messages} == uids
 
@@ -497,10 +514,13 @@ def test_maildir_wait_for_change_sees_a_new_file(maildir: Path) -> None:
 
 def test_source_from_config_builds_a_maildir_source(maildir: Path, tmp_path: Path) -> None:
     """kind = "maildir" with path gives a MaildirSource on that path."""
-    config = config_from_dict({
-        "requester": {"name": "R", "email": "r@example.ac.uk"},
-        "mailbox": {"kind": "maildir", "path": str(maildir)},
-    }, tmp_path / "config.toml")
+    config = config_from_dict(
+        {
+            "requester": {"name": "R", "email": "r@example.ac.uk"},
+            "mailbox": {"kind": "maildir", "path": str(maildir)},
+        },
+        tmp_path / "config.toml",
+    )
     source = source_from_config(config.mailbox)
     assert isinstance(source, MaildirSource)
     assert [s.name for s in source.folders()] == ["INBOX", "Sent"]

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from bot.cli.common import AppContext, echo_json, json_option, pass_app
-from bot.config import Config, HolidayChange
+from bot.config import Config
 from bot.deadlines import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -26,21 +26,8 @@ from bot.deadlines import (
     summary_json,
 )
 from bot.errors import InputError
+from bot.store.clocks import overrides_from_config
 from bot.vocabulary import AuthorityKind, Nation, Regime
-
-
-def overrides_from_config(config: Config | None) -> tuple[HolidayOverride, ...]:
-    """Config ``[deadlines] add_holidays`` / ``remove_holidays`` as plain values."""
-    if config is None:
-        return ()
-
-    def convert(change: HolidayChange, remove: bool) -> HolidayOverride:
-        return HolidayOverride(change.date, change.name, tuple(change.nations), remove)
-
-    section = config.deadlines
-    return tuple(convert(c, False) for c in section.add_holidays) + tuple(
-        convert(c, True) for c in section.remove_holidays
-    )
 
 
 def _settings(app: AppContext) -> tuple[Config | None, tuple[HolidayOverride, ...]]:

@@ -18,7 +18,7 @@ from bot.store.requests import (
     get_request,
     list_requests,
 )
-from bot.timeutil import parse_instant, today_london
+from bot.timeutil import parse_option_instant, today_london
 from bot.vocabulary import Regime, RequestState
 
 REGIMES = click.Choice([r.value for r in Regime])
@@ -43,9 +43,9 @@ def list_cmd(app: AppContext, state: str | None, campaign: str | None, as_json: 
     Example:
       foibot requests list --state awaiting_response
     """
-    today = today_london()
+    today, config = today_london(), app.config()
     with open_db(app) as db, db.session() as session:
-        records = [export_record(r, today) for r in list_requests(session, state, campaign)]
+        records = [export_record(r, today, config) for r in list_requests(session, state, campaign)]
     if as_json:
         echo_json(records)
         return
@@ -70,7 +70,7 @@ def show_cmd(app: AppContext, request_id: str, as_json: bool) -> None:
     """
     with open_db(app) as db, db.session() as session:
         request = get_request(session, request_id)
-        record = export_record(request, today_london())
+        record = export_record(request, today_london(), app.config())
         record["tracking_token"] = request.tracking_token
         record["events"] = [
             {"kind": e.kind, "at": e.at.isoformat(), "actor": e.actor, "reason": e.reason}
@@ -121,7 +121,7 @@ def add_cmd(
     new = NewRequest(
         authority=authority,
         subject=subject,
-        sent_at=parse_instant(sent_at, "--sent-at") if sent_at else None,
+        sent_at=parse_option_instant(sent_at, "--sent-at") if sent_at else None,
         regime=Regime(regime) if regime else None,
         campaign=campaign,
         references=references,
@@ -129,7 +129,7 @@ def add_cmd(
     )
     config = app.config()
     with open_db(app) as db, db.session() as session:
-        request = add_request(session, new, config.deadlines.default_regime)
+        request = add_request(session, new, config)
         click.echo(f"request {request.id} added ({request.regime}, {request.state})")
 
 
@@ -144,9 +144,9 @@ def export(app: AppContext, fmt: str, output: Path | None) -> None:
     Example:
       foibot export --format csv --output requests.csv
     """
-    today = today_london()
+    today, config = today_london(), app.config()
     with open_db(app) as db, db.session() as session:
-        records = [export_record(r, today) for r in list_requests(session)]
+        records = [export_record(r, today, config) for r in list_requests(session)]
     text = _as_csv(records) if fmt == "csv" else json.dumps(records, indent=2, ensure_ascii=False)
     if output:
         output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")

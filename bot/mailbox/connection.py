@@ -77,8 +77,11 @@ def connect(settings: ImapSettings) -> IMAPClient:
     timeout = SocketTimeout(connect=settings.timeout, read=settings.timeout)
     try:
         client = IMAPClient(
-            settings.host, settings.port, ssl=settings.tls == "implicit",
-            ssl_context=context, timeout=timeout,
+            settings.host,
+            settings.port,
+            ssl=settings.tls == "implicit",
+            ssl_context=context,
+            timeout=timeout,
         )
     except ssl.SSLCertVerificationError as err:
         raise _cert_error(where, err) from err
@@ -87,7 +90,7 @@ def connect(settings: ImapSettings) -> IMAPClient:
             raise
         raise ConnectError(
             f"TLS handshake with {where} failed: {describe(err)} "
-            f"(is {settings.port} an implicit-TLS port? tls = \"{settings.tls}\")"
+            f'(is {settings.port} an implicit-TLS port? tls = "{settings.tls}")'
         ) from err
     try:
         _secure_and_login(client, settings, context)

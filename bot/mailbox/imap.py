@@ -79,9 +79,16 @@ class ImapSource:
         if port is None:
             port = 993 if tls == "implicit" else 143
         self._settings = ImapSettings(
-            host=host, port=port, username=username, password=password,
-            oauth2_token=oauth2_token, tls=tls, ca_file=ca_file, ssl_context=ssl_context,
-            allow_insecure=allow_insecure, timeout=timeout,
+            host=host,
+            port=port,
+            username=username,
+            password=password,
+            oauth2_token=oauth2_token,
+            tls=tls,
+            ca_file=ca_file,
+            ssl_context=ssl_context,
+            allow_insecure=allow_insecure,
+            timeout=timeout,
         )
         self._settings.check()
         self._folder_names = tuple(dict.fromkeys((INBOX, *folders)))
@@ -143,8 +150,9 @@ class ImapSource:
                     if connecting:
                         raise ConnectError(f"cannot connect to {where}: {describe(err)}") from err
                     raise ConnectError(f"{what} on {where} failed: {describe(err)}") from err
-                log.warning("IMAP %s on %s: %s; retrying in %.1f s", what, where,
-                            describe(err), delay)
+                log.warning(
+                    "IMAP %s on %s: %s; retrying in %.1f s", what, where, describe(err), delay
+                )
                 time.sleep(delay)
             except IMAPClientError as err:
                 raise ConnectError(
@@ -167,10 +175,12 @@ class ImapSource:
         missing = [f for f in (*self._folder_names, sent) if f and f not in existing]
         if missing:
             key = "mailbox.sent_folder" if missing == [sent] else "mailbox.folders"
-            raise ConfigError([
-                f"{key}: no folder {', '.join(repr(m) for m in missing)} on "
-                f"{self._settings.where}; it has {', '.join(sorted(existing))}"
-            ])
+            raise ConfigError(
+                [
+                    f"{key}: no folder {', '.join(repr(m) for m in missing)} on "
+                    f"{self._settings.where}; it has {', '.join(sorted(existing))}"
+                ]
+            )
         specs = [FolderSpec(name, is_sent=name == sent) for name in self._folder_names]
         if sent is not None and sent not in self._folder_names:
             specs.append(FolderSpec(sent, is_sent=True))
@@ -222,8 +232,9 @@ class ImapSource:
         final = FolderState(uidvalidity, max(last, uidnext - 1, *sizes), highestmodseq)
         chunks = list(_batches(sizes, batch_size, self._max_batch_bytes))
         for number, chunk in enumerate(chunks, start=1):
-            fetch = partial(self._fetch, folder=folder, uidvalidity=uidvalidity, uids=chunk,
-                            is_sent=is_sent)
+            fetch = partial(
+                self._fetch, folder=folder, uidvalidity=uidvalidity, uids=chunk, is_sent=is_sent
+            )
             messages = self._call(f"FETCH {folder}", fetch)
             is_last = number == len(chunks)
             after = final if is_last else FolderState(uidvalidity, chunk[-1], state.highestmodseq)
@@ -309,8 +320,9 @@ class ImapSource:
                     return True
             return False
         except NETWORK_ERRORS as err:
-            log.warning("IMAP connection to %s lost while waiting: %s",
-                        self._settings.where, describe(err))
+            log.warning(
+                "IMAP connection to %s lost while waiting: %s", self._settings.where, describe(err)
+            )
             self._drop()
             return True
 
@@ -324,7 +336,9 @@ class ImapSource:
         if (int(status[b"UIDVALIDITY"]), int(status[b"UIDNEXT"])) != self._seen.get(watched):
             return True
         return idle.wait(
-            client, deadline, self._poll_interval,
+            client,
+            deadline,
+            self._poll_interval,
             lambda: bool(others) and self._changed(client, others),
         )
 

@@ -53,5 +53,3 @@ def _from_line_date(from_line: bytes) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed.replace(tzinfo=dt.UTC)
-
-

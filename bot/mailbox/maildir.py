@@ -140,8 +140,9 @@ class MaildirSource:
             raise ConfigError([f"mailbox.path: {self.root} is not a Maildir (no cur/ or new/)"])
         missing = [n for n in self._folder_names if not is_maildir(folder_dir(self.root, n))]
         if missing:
-            raise ConfigError([f"mailbox.folders: no Maildir folder {', '.join(missing)} "
-                               f"in {self.root}"])
+            raise ConfigError(
+                [f"mailbox.folders: no Maildir folder {', '.join(missing)} in {self.root}"]
+            )
         sent = self._sent_folder()
         specs = [FolderSpec(n, is_sent=n == sent) for n in self._folder_names]
         if sent is not None and sent not in self._folder_names:
@@ -151,8 +152,9 @@ class MaildirSource:
     def _sent_folder(self) -> str | None:
         if self._sent_override is not None:
             if not is_maildir(folder_dir(self.root, self._sent_override)):
-                raise ConfigError([f"mailbox.sent_folder: no Maildir folder "
-                                   f"{self._sent_override} in {self.root}"])
+                raise ConfigError(
+                    [f"mailbox.sent_folder: no Maildir folder {self._sent_override} in {self.root}"]
+                )
             return self._sent_override.lstrip(".")
         for candidate in SENT_NAMES:
             if is_maildir(self.root / candidate):
@@ -199,8 +201,11 @@ class MaildirSource:
         final = FolderState(uidvalidity, end_mark, fingerprint if settled else None)
         yielded = self._yielded.setdefault(folder, set())
         candidates = sorted(
-            (f for f in message_files(folder_dir(self.root, folder))
-             if f.ctime_ns >= watermark and f.key not in yielded),
+            (
+                f
+                for f in message_files(folder_dir(self.root, folder))
+                if f.ctime_ns >= watermark and f.key not in yielded
+            ),
             key=lambda f: (f.ctime_ns, f.key),
         )
         for start in range(0, len(candidates), batch_size):
@@ -225,8 +230,14 @@ class MaildirSource:
             mtime = file.path.stat().st_mtime_ns
         except FileNotFoundError:
             return None  # renamed by another client just now: its new ctime brings it back
-        return FetchedMessage(folder, uidvalidity, key_uid(file.key), raw, is_sent,
-                              delivery_time(file.path.name, mtime))
+        return FetchedMessage(
+            folder,
+            uidvalidity,
+            key_uid(file.key),
+            raw,
+            is_sent,
+            delivery_time(file.path.name, mtime),
+        )
 
     def wait_for_change(self, timeout: float) -> bool:
         """Poll the folders' directory mtimes every ``poll_interval`` s (two stat() each)."""

@@ -1,7 +1,7 @@
 """Exponential backoff with jitter, as plain values (no library needed).
 
-    for delay in Backoff().delays():   # 1, 2, 4, 8, 16 s, each jittered to 50-100 %
-        ...
+for delay in Backoff().delays():   # 1, 2, 4, 8, 16 s, each jittered to 50-100 %
+    ...
 """
 
 from __future__ import annotations

@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.config import Config
 from bot.errors import InputError, NotFoundError
 from bot.references import normalize_reference
 from bot.store.authorities import find_authority
+from bot.store.clocks import overdue_flags, refresh_response_due, request_deadlines
 from bot.store.models import Campaign, Event, Request, RequestReference
 from bot.vocabulary import Nation, Regime, RequestState
 
@@ -42,7 +44,9 @@ def new_tracking_token() -> str:
     return "FOI-" + secrets.token_hex(3).upper()
 
 
-def add_request(session: Session, new: NewRequest, default_regime: Regime) -> Request:
+def add_request(session: Session, new: NewRequest, config: Config) -> Request:
+    """Record a request; its clock starts at ``sent_at`` (when given)."""
+    default_regime = config.deadlines.default_regime
     authority = find_authority(session, new.authority)
     if not new.subject.strip():
         raise InputError("--subject: must not be empty")
@@ -67,6 +71,7 @@ def add_request(session: Session, new: NewRequest, default_regime: Regime) -> Re
     if new.sent_at is not None:
         request.events.append(Event(kind="sent", at=new.sent_at, actor="operator"))
     session.flush()
+    refresh_response_due(request, config)
     return request
 
 
@@ -103,6 +108,7 @@ def get_request(session: Session, request_id: int | str) -> Request:
             selectinload(Request.references),
             selectinload(Request.messages),
             selectinload(Request.events),
+            selectinload(Request.authority),
         ],
     )
     if request is None:
@@ -118,6 +124,7 @@ def list_requests(
         selectinload(Request.messages),
         selectinload(Request.authority),
         selectinload(Request.campaign),
+        selectinload(Request.events),
     )
     if state:
         query = query.where(Request.state == state)
@@ -126,9 +133,15 @@ def list_requests(
     return list(session.scalars(query.order_by(Request.id)))
 
 
-def export_record(request: Request, today: dt.date) -> dict[str, Any]:
-    """One request as the stable export contract of architecture.md."""
-    due = request.response_due
+def export_record(request: Request, today: dt.date, config: Config | None) -> dict[str, Any]:
+    """One request as the stable export contract of architecture.md.
+
+    Deadlines are recomputed from the request's events, so a changed holiday
+    override shows at once.
+    """
+    deadlines = request_deadlines(request, config)
+    due = deadlines.effective_due
+    overdue, very_overdue = overdue_flags(deadlines, today)
     return {
         "id": request.id,
         "campaign": request.campaign.name if request.campaign else None,
@@ -137,9 +150,10 @@ def export_record(request: Request, today: dt.date) -> dict[str, Any]:
         "subject": request.subject,
         "regime": request.regime,
         "state": request.state,
-        "overdue": bool(due and today > due and request.state in OPEN_STATES),
+        "overdue": overdue,
         "sent_at": request.sent_at.isoformat() if request.sent_at else None,
         "response_due": due.isoformat() if due else None,
+        "very_overdue": very_overdue,
         "references": [r.reference for r in request.references],
         "messages": [
             {
@@ -154,12 +168,3 @@ def export_record(request: Request, today: dt.date) -> dict[str, Any]:
             for m in request.messages
         ],
     }
-
-
-# States in which the authority still owes us a response.
-OPEN_STATES = frozenset(
-    {
-        RequestState.AWAITING_RESPONSE.value,
-        RequestState.EXTENDED.value,
-    }
-)

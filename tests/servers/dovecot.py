@@ -149,19 +149,40 @@ class Dovecot:
             login_user = internal_user = pwd.getpwuid(uid).pw_name
             login_chroot = anvil_chroot = "  chroot =\n"
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-             "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-             "-keyout", str(root / "key.pem"), "-out", str(self.cert_path)],
-            check=True, capture_output=True,
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout",
+                str(root / "key.pem"),
+                "-out",
+                str(self.cert_path),
+            ],
+            check=True,
+            capture_output=True,
         )
         self._users = {f"user{i:04d}": DEFAULT_PASSWORD for i in range(1, POOL_SIZE + 1)}
         self.add_user(self.user, self.password)
         self.config_path.write_text(
             _CONFIG.format(
-                root=root, host=self.host, plain_port=self.plain_port,
-                tls_port=self.tls_port, uid=uid, gid=gid, login_user=login_user,
-                internal_user=internal_user, login_chroot=login_chroot,
+                root=root,
+                host=self.host,
+                plain_port=self.plain_port,
+                tls_port=self.tls_port,
+                uid=uid,
+                gid=gid,
+                login_user=login_user,
+                internal_user=internal_user,
+                login_chroot=login_chroot,
                 anvil_chroot=anvil_chroot,
             ),
             encoding="utf-8",
@@ -178,7 +199,8 @@ class Dovecot:
             return
         self._process = subprocess.Popen(
             [DOVECOT, "-F", "-c", str(self.config_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() ends every child
         )
         deadline = time.monotonic() + timeout
@@ -193,8 +215,7 @@ class Dovecot:
                     if time.monotonic() > deadline:
                         self.stop()
                         raise RuntimeError(
-                            f"dovecot did not listen on {port} in {timeout} s:\n"
-                            f"{self.log_tail()}"
+                            f"dovecot did not listen on {port} in {timeout} s:\n{self.log_tail()}"
                         ) from None
                     time.sleep(0.02)
 
