@@ -90,7 +90,9 @@ def small_pdf(rng: random.Random, size: int) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -112,8 +114,12 @@ def make_message(n: int, rng: random.Random) -> bytes:
         paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n\n"))
         msg.add_alternative(f"<html><body>{paragraphs}</body></html>", subtype="html")
     if kind == 2:
-        msg.add_attachment(small_pdf(rng, rng.randint(2000, 6000)), maintype="application",
-                           subtype="pdf", filename=f"FOI-{2024000 + n}-response.pdf")
+        msg.add_attachment(
+            small_pdf(rng, rng.randint(2000, 6000)),
+            maintype="application",
+            subtype="pdf",
+            filename=f"FOI-{2024000 + n}-response.pdf",
+        )
     return msg.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
@@ -134,13 +140,15 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
-def measure_floor(server: Dovecot, user: str, folder: str = "INBOX",
-                  batch_size: int = 500, tls: bool = True) -> FloorResult:
+def measure_floor(
+    server: Dovecot, user: str, folder: str = "INBOX", batch_size: int = 500, tls: bool = True
+) -> FloorResult:
     """Raw imapclient: SEARCH, UID FETCH BODY.PEEK[] in batches of UID lists, then parse."""
     started = time.perf_counter()
     if tls:
-        client = IMAPClient(server.host, server.tls_port, ssl_context=server.ssl_context(),
-                            timeout=60)
+        client = IMAPClient(
+            server.host, server.tls_port, ssl_context=server.ssl_context(), timeout=60
+        )
     else:
         client = IMAPClient(server.host, server.plain_port, ssl=False, timeout=60)
     raws: list[bytes] = []
@@ -160,13 +168,20 @@ def measure_floor(server: Dovecot, user: str, folder: str = "INBOX",
     return FloorResult(len(raws), sum(map(len, raws)), fetched - started, parsed - fetched)
 
 
-def measure_source(server: Dovecot, user: str, folder: str = "INBOX",
-                   batch_size: int = 500) -> FloorResult:
+def measure_source(
+    server: Dovecot, user: str, folder: str = "INBOX", batch_size: int = 500
+) -> FloorResult:
     """The same through ``ImapSource.fetch_new`` (TLS, batches, state), then parse."""
     started = time.perf_counter()
     raws: list[bytes] = []
-    with ImapSource(server.host, server.tls_port, username=user, password=server.password,
-                    ca_file=server.cert_path, timeout=60) as source:
+    with ImapSource(
+        server.host,
+        server.tls_port,
+        username=user,
+        password=server.password,
+        ca_file=server.cert_path,
+        timeout=60,
+    ) as source:
         for batch in source.fetch_new(folder, FolderState(), batch_size=batch_size):
             raws.extend(m.raw for m in batch.messages)
     fetched = time.perf_counter()
@@ -185,11 +200,16 @@ def main(argv: list[str] | None = None) -> int:
     with Dovecot() as server:
         user = server.new_user()
         seconds = load(server, user, raws)
-        print(f"append: {len(raws)} messages, {sum(map(len, raws)) / 1e6:.1f} MB "
-              f"in {seconds:.2f} s (MULTIAPPEND)")
+        print(
+            f"append: {len(raws)} messages, {sum(map(len, raws)) / 1e6:.1f} MB "
+            f"in {seconds:.2f} s (MULTIAPPEND)"
+        )
         print(measure_floor(server, user, batch_size=args.batch).line("floor (imapclient, TLS)"))
-        print(measure_floor(server, user, batch_size=args.batch, tls=False)
-              .line("floor (imapclient, plain)"))
+        print(
+            measure_floor(server, user, batch_size=args.batch, tls=False).line(
+                "floor (imapclient, plain)"
+            )
+        )
         print(measure_source(server, user, batch_size=args.batch).line("ImapSource.fetch_new"))
     return 0
 

@@ -1,5 +1,4 @@
 """The mailbox edge against a real Dovecot (IMAP) and real Maildir trees on disk."""
-# ruff: noqa: F811  (pytest fixtures imported by name are redefined as test arguments)
 
 from __future__ import annotations
 
@@ -25,7 +24,6 @@ from bot.mailbox import (
     source_from_config,
 )
 from tests.servers.dovecot import Dovecot
-from tests.servers.fixtures import dovecot, imap_user  # noqa: F401  (until conftest has them)
 
 FAST_RETRY = Backoff(attempts=8, initial=0.1, maximum=0.5)
 

@@ -13,7 +13,13 @@ from sqlalchemy import select
 from bot.cli.common import AppContext, echo_json, json_option, open_db, pass_app
 from bot.config import Config
 from bot.errors import InputError, NotFoundError
-from bot.mailbox import ImportedMessage, read_maildir, read_mbox, source_from_config
+from bot.mailbox import (
+    ImportedMessage,
+    MailSource,
+    read_maildir,
+    read_mbox,
+    source_from_config,
+)
 from bot.parse import Email, ParseLimits, parse_email
 from bot.pipeline import SyncReport, process_pending, retry_quarantined, store_imported, sync_once
 from bot.rawstore import RawStore
@@ -44,14 +50,16 @@ def read_path(path: Path) -> Iterator[ImportedMessage]:
     return read_maildir(path) if path.is_dir() else read_mbox(path)
 
 
-def run_sync(config: Config, db: Database) -> SyncReport:
-    """One full sync of the configured mailbox."""
-    source = source_from_config(config.mailbox, mailbox_password(config))
+def run_sync(config: Config, db: Database, source: MailSource | None = None) -> SyncReport:
+    """One full sync of the configured mailbox (through ``source`` when given)."""
+    own = source is None
+    active = source or source_from_config(config.mailbox, mailbox_password(config))
     try:
-        report = sync_once(db, raw_store(config), source, ParseLimits(), progress_printer())
+        report = sync_once(db, raw_store(config), active, ParseLimits(), progress_printer())
     finally:
-        source.close()
-    if sys.stderr.isatty():
+        if own:
+            active.close()
+    if sys.stderr.isatty() and report.fetched:
         click.echo("", err=True)
     return report
 

@@ -48,13 +48,14 @@ def run(app: AppContext) -> None:
     signal.signal(signal.SIGINT, on_signal)
     source = source_from_config(config.mailbox, mailbox_password(config))
     poll = float(config.mailbox.poll_seconds)
-    failures = 0
+    failures, first = 0, True
     try:
         while not stop.is_set():
             try:
-                report = run_sync(config, db)
-                failures = 0
-                click.echo(f"sync: {report.summary()}; {status_line(db)}")
+                report = run_sync(config, db, source)
+                if failures or report.fetched or report.quarantined or first:
+                    click.echo(f"sync: {report.summary()}; {status_line(db)}")
+                failures, first = 0, False
             except BotError as err:
                 failures += 1
                 click.echo(f"foibot: error: {err} (retrying)", err=True)

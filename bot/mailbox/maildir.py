@@ -216,7 +216,8 @@ class MaildirSource:
             after = final if is_last else FolderState(uidvalidity, mark, state.highestmodseq)
             found = tuple(m for m in messages if m is not None)
             yield FolderBatch(folder, uidvalidity, found, after, reset)
-            yielded.update(f.key for f in chunk)
+            # a file renamed away while reading comes back (new ctime) under its key
+            yielded.update(f.key for f, m in zip(chunk, messages, strict=True) if m is not None)
             reset, state = False, after
         if state != final or reset:
             yield FolderBatch(folder, uidvalidity, (), final, reset)
