@@ -13,8 +13,8 @@ def source_from_config(config: Mailbox, password: str | None = None) -> MailSour
     """An ``ImapSource`` or ``MaildirSource`` for ``config`` (the ``[mailbox]`` section).
 
     ``password`` is the secret ``bot.secrets`` read for IMAP: the password, or the
-    OAuth2 access token when ``auth = "xoauth2"``. ``allow_insecure = true`` with the
-    default ``tls = "implicit"`` means plaintext IMAP (port 143), as in ``effective_port``.
+    OAuth2 access token when ``auth = "xoauth2"``. Plaintext IMAP only with the explicit
+    ``tls = "none"``, which the config accepts only together with ``allow_insecure = true``.
     """
     if config.kind == "maildir":
         assert config.path is not None  # checked when the config was loaded
@@ -25,8 +25,6 @@ def source_from_config(config: Mailbox, password: str | None = None) -> MailSour
         )
     assert config.host is not None and config.username is not None
     tls: TlsMode = config.tls
-    if config.allow_insecure and config.tls == "implicit":
-        tls = "none"
     xoauth2 = config.auth == "xoauth2"
     return ImapSource(
         config.host,
