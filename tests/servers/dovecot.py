@@ -1,6 +1,6 @@
 """A real Dovecot IMAP server in a temp dir, for tests and benchmarks.
 
-Follows the verified recipe in /work/shared/design/test-servers.md: no systemd, a
+Follows the verified recipe in ../shared/design/test-servers.md: no systemd, a
 passwd-file of users, a self-signed certificate made by openssl, two free ports on
 127.0.0.1 (plain with STARTTLS, and implicit TLS). The INBOX namespace marks ``Sent``
 with SPECIAL-USE ``\\Sent`` and creates it automatically. Beyond the recipe: no
