@@ -63,32 +63,6 @@ class CliRun:
     output: str
 
 
-def write_config(root: Path, server: Dovecot, user: str) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    path = root / "config.toml"
-    path.write_text(
-        f"""
-[requester]
-name = "Research Team"
-email = "research@example.ac.uk"
-[mailbox]
-kind = "imap"
-host = "127.0.0.1"
-port = {server.tls_port}
-tls = "implicit"
-ca_file = "{server.cert_path}"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-timeout_seconds = 60
-[database]
-url = "sqlite:///{root}/foibot.sqlite3"
-raw_dir = "{root}/raw"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
 def run_cli(config: Path | None, *args: str, password: str = "") -> CliRun:
     """Run ``python -m bot`` (under /usr/bin/time -v when present); wall time and peak RSS."""
     cmd = [sys.executable, "-m", "bot"]
@@ -226,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             print(floor.line("(a) floor"))
 
             # (b) + (d): foibot sync --once from empty
-            cfg = write_config(tmp / "main", server, user)
+            cfg = server.foibot_config(tmp / "main", user, PASSWORD_ENV, timeout=60)
             run_cli(cfg, "init", password=password)
             startup = startup_seconds()
             full = run_cli(cfg, "sync", "--once", password=password)
@@ -241,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             # (c) no new mail at --small (second user), --count, --big
             small_user = server.new_user()
             load(server, small_user, raws[: args.small])
-            small_cfg = write_config(tmp / "small", server, small_user)
+            small_cfg = server.foibot_config(tmp / "small", small_user, PASSWORD_ENV, timeout=60)
             run_cli(small_cfg, "init", password=password)
             full_profile = full_sync_in_process(small_cfg, password, profile=args.profile)
             idle: dict[int, tuple[dict, float]] = {}

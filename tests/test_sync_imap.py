@@ -37,28 +37,7 @@ def message(n: int) -> bytes:
 
 
 def write_config(tmp_path: Path, dovecot: Dovecot, user: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f"""
-[requester]
-name = "Research Team"
-email = "research@example.ac.uk"
-[mailbox]
-kind = "imap"
-host = "127.0.0.1"
-port = {dovecot.tls_port}
-tls = "implicit"
-ca_file = "{dovecot.cert_path}"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-timeout_seconds = 10
-[database]
-url = "sqlite:///{tmp_path}/foibot.sqlite3"
-raw_dir = "{tmp_path}/raw"
-""",
-        encoding="utf-8",
-    )
-    return path
+    return dovecot.foibot_config(tmp_path, user, PASSWORD_ENV)
 
 
 def foibot(config: Path, *args: str, password: str) -> subprocess.Popen[bytes]:

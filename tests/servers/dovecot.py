@@ -290,6 +290,36 @@ class Dovecot:
         tmp.replace(self.root / "users")
         return user
 
+    def foibot_config(self, root: Path, user: str, password_env: str, timeout: int = 10) -> Path:
+        """Write a foibot config.toml in ``root`` that reads ``user``'s mail over implicit TLS.
+
+        The password comes from the environment variable ``password_env``; the
+        database and raw store live in ``root``.
+        """
+        root.mkdir(parents=True, exist_ok=True)
+        path = root / "config.toml"
+        path.write_text(
+            f"""
+[requester]
+name = "Research Team"
+email = "research@example.ac.uk"
+[mailbox]
+kind = "imap"
+host = "{self.host}"
+port = {self.tls_port}
+tls = "implicit"
+ca_file = "{self.cert_path}"
+username = "{user}"
+password_env = "{password_env}"
+timeout_seconds = {timeout}
+[database]
+url = "sqlite:///{root}/foibot.sqlite3"
+raw_dir = "{root}/raw"
+""",
+            encoding="utf-8",
+        )
+        return path
+
     def ssl_context(self) -> ssl.SSLContext:
         """A client context that trusts this server's self-signed certificate."""
         return ssl.create_default_context(cafile=str(self.cert_path))
