@@ -8,11 +8,10 @@ and every bad row is reported with its line number, all at once.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
+from bot.csvrows import csv_rows
 from bot.errors import InputError
 from bot.vocabulary import AuthorityKind, Nation
 
@@ -47,19 +46,10 @@ def _enum_value(raw: str) -> str:
 
 def parse_authorities_csv(text: str, source: str = "CSV") -> list[AuthorityRecord]:
     """Parse the whole file; raise InputError listing every bad row."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(
-            f"{source}: the header must include {','.join(REQUIRED)}; missing: {', '.join(missing)}"
-        )
-    reader.fieldnames = header
     records: list[AuthorityRecord] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for row in reader:
-        line = reader.line_num
+    for line, row in csv_rows(text, REQUIRED, source):
         try:
             record = _record(row)
         except ValueError as err:

@@ -19,8 +19,6 @@ from typing import IO
 from xml.etree import ElementTree
 
 from inscriptis import get_text  # type: ignore[import-untyped,unused-ignore]
-from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from bot.charsets import decode_bytes
 
@@ -94,6 +92,8 @@ def _html(data: bytes, charset: str | None, limits: ParseLimits) -> str:
 
 
 def _pdf(data: bytes, charset: str | None, limits: ParseLimits) -> str:
+    from pypdf import PdfReader  # imported on first use: it slows every command's start
+
     reader = PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
         raise ValueError("PDF is encrypted")
@@ -154,6 +154,8 @@ def _docx(data: bytes, charset: str | None, limits: ParseLimits) -> str:
 
 
 def _xlsx(data: bytes, charset: str | None, limits: ParseLimits) -> str:
+    from openpyxl import load_workbook  # imported on first use, as pypdf above
+
     _open_zip(data, limits).close()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

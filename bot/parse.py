@@ -14,15 +14,18 @@ from __future__ import annotations
 import email
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from email.message import Message
 from email.parser import BytesParser
+from email.policy import compat32
 from email.utils import collapse_rfc2231_value, getaddresses, parseaddr
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-import mailparser
+from mailparser.dates import date_diagnostics, parse_mail_date
+from mailparser.utils import get_addresses
 
 from bot.charsets import decode_bytes, safe_text
 from bot.extract import ParseLimits, html_to_text
@@ -49,7 +52,7 @@ KEPT_HEADERS: tuple[str, ...] = (
     "Delivered-To", "X-Original-To", "Importance", "X-Mailer", "User-Agent",
     "X-MS-Exchange-Generated-Message-Source", "X-MS-Exchange-Inbox-Rules-Loop",
 )  # fmt: skip
-_MAILPARSER_HEADERS = frozenset({"from", "to", "cc", "reply-to", "date"})
+_ADDRESS_HEADERS = ("cc", "from", "reply-to", "to")  # in mail-parser's order
 _MAX_HEADER = 4_000
 _MAX_ADDRESSES = 1_000  # per address header
 _MIN_PLAIN = 20  # a plain part shorter than this beside HTML is a stub ("view in browser")
@@ -87,6 +90,12 @@ class Email:
     size: int = 0
     sha256: str = ""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Picklable (to come back from a parser process): headers travel as a dict."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["headers"] = dict(self.headers)
+        return (_email_from, (values,))
+
     @property
     def dsn_statuses(self) -> tuple[str, ...]:
         ds = self.delivery_status
@@ -96,6 +105,10 @@ class Email:
     def final_recipients(self) -> tuple[str, ...]:
         ds = self.delivery_status
         return tuple(r.final_recipient for r in ds.recipients if r.final_recipient) if ds else ()
+
+
+def _email_from(values: dict[str, Any]) -> Email:
+    return Email(**{**values, "headers": MappingProxyType(values["headers"])})
 
 
 def parse_email(raw: bytes, limits: ParseLimits = ParseLimits()) -> Email:  # noqa: B008
@@ -137,7 +150,7 @@ def _raw_headers(message: Message) -> dict[str, str]:
 
 
 def _addresses(parsed: Any, raw: str | None) -> list[tuple[str, str]]:
-    pairs = [split_address(p) for p in parsed] if isinstance(parsed, list) else []
+    pairs = [split_address(p) for p in parsed] if isinstance(parsed, list | tuple) else []
     pairs = [(n, a) for n, a in pairs if a]
     if not pairs and raw:
         raw = raw_header_text(raw)
@@ -145,23 +158,59 @@ def _addresses(parsed: Any, raw: str | None) -> list[tuple[str, str]]:
     return [(safe_text(n), safe_text(a)) for n, a in pairs[:_MAX_ADDRESSES]]
 
 
-def _mailparser_view(raw: dict[str, str]) -> tuple[Any, list[str]]:
-    """mail-parser over the address and date headers only (its body walk is not needed)."""
-    view = Message()
-    for name, value in raw.items():
-        if name in _MAILPARSER_HEADERS:
-            view.set_raw(name, value)
-    try:
-        parser = mailparser.MailParser(view)
-    except Exception as exc:
-        return None, [f"mail-parser failed on headers: {type(exc).__name__}"]
-    defects = [
-        str(item)
-        for entry in parser.defects if isinstance(entry, dict)
-        for items in entry.values() if isinstance(items, list)
-        for item in items
-    ]  # fmt: skip
-    return parser, defects
+@dataclass(frozen=True)
+class _HeaderReading:
+    """mail-parser's reading of the address and date headers (first occurrences)."""
+
+    addresses: Mapping[str, tuple[tuple[str, str], ...]]
+    date: datetime | None
+    defects: list[str]
+
+
+def _read_headers(raw: Mapping[str, str]) -> _HeaderReading:
+    """mail-parser's hardened address and date parsing, on the headers we already have.
+
+    The functions ``MailParser`` runs on these headers, called directly: no second
+    MIME parse and no MailParser object per message. Same values, same defect texts.
+    """
+    addresses: dict[str, tuple[tuple[str, str], ...]] = {}
+    defects: list[str] = []
+    for name in _ADDRESS_HEADERS:
+        if name in raw:
+            try:
+                addresses[name], found = _mailparser_addresses(name, raw[name])
+            except Exception as exc:
+                defects.append(f"mail-parser failed on {name}: {type(exc).__name__}")
+                continue
+            defects += found
+    when = None
+    if "date" in raw:
+        try:
+            result = parse_mail_date(raw["date"])
+            when = result.value
+            defects += [
+                f"DateHeaderDefect: {d['header']}[{d['occurrence']}]: {d['reason']}"
+                for d in date_diagnostics(result, raw["date"], "date", 0)
+            ]
+        except Exception as exc:
+            defects.append(f"mail-parser failed on date: {type(exc).__name__}")
+    return _HeaderReading(addresses, when, defects)
+
+
+@lru_cache(maxsize=4096)
+def _mailparser_addresses(
+    name: str, value: str
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """(name, address) pairs and defects of one address header.
+
+    Cached (it is a pure function of the raw value): a mailbox's To and most From
+    values repeat from message to message.
+    """
+    found: list[dict[str, Any]] = []
+    pairs = get_addresses(compat32.header_fetch_parse(name, value), defects=found,
+                          decode_names=True)  # fmt: skip
+    kept = tuple(("" if n == a else n, a) for n, a in pairs if a)
+    return kept, tuple(f"AddressHeaderDefect: {name}[0]: {d['reason']}" for d in found)
 
 
 def _body(walk: Walk, limits: ParseLimits) -> tuple[str, str | None]:
@@ -205,12 +254,13 @@ def _parse(raw: bytes, limits: ParseLimits, depth: int) -> Email:
         return Email(size=size, sha256=digest, defects=("empty message",))
     message = email.message_from_bytes(raw)
     heads = _raw_headers(message)
-    parser, header_defects = _mailparser_view(heads)
+    reading = _read_headers(heads)
+    header_defects = list(reading.defects)
 
     def got(name: str) -> Any:
-        return getattr(parser, name, None) if parser is not None else None
+        return reading.addresses.get(name)
 
-    senders = _addresses(got("from_"), heads.get("from"))
+    senders = _addresses(got("from"), heads.get("from"))
     if not senders and heads.get("from"):
         name, addr = split_address(parseaddr(decode_header_value(heads["from"])))
         senders = [(safe_text(name), safe_text(addr))]
@@ -236,8 +286,8 @@ def _parse(raw: bytes, limits: ParseLimits, depth: int) -> Email:
         from_name=senders[0][0] if senders else "",
         to=tuple(a for _, a in _addresses(got("to"), heads.get("to"))),
         cc=tuple(a for _, a in _addresses(got("cc"), heads.get("cc"))),
-        reply_to=tuple(a for _, a in _addresses(got("reply_to"), heads.get("reply-to"))),
-        date=_to_utc(got("date")) or parse_date(heads.get("date")),
+        reply_to=tuple(a for _, a in _addresses(got("reply-to"), heads.get("reply-to"))),
+        date=_to_utc(reading.date) or parse_date(heads.get("date")),
         in_reply_to=msgid(heads.get("in-reply-to")),
         references=msgid_list(heads.get("references")),
         thread_index=safe_text(heads.get("thread-index") or "").strip() or None,

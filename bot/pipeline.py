@@ -1,15 +1,20 @@
-"""Orchestrates ingestion: fetch → keep raw → parse → store, one message at a time.
+"""Orchestrates ingestion: fetch → keep raw → parse → store, in batches.
 
 Two phases, each crash-safe on its own:
 
 1. **Ingest.** For each batch a source yields, the raw bytes are written to the raw
-   store first, then one transaction records the raw rows, where each message was
-   seen, and the folder's new sync state. A crash before that commit re-fetches the
-   batch next time; the content hash and the (mailbox, folder, uidvalidity, uid)
-   key make the repeat a no-op.
-2. **Process.** Every raw message still ``stored`` is parsed and turned into a
-   Message in its own transaction. Any failure rolls back that message only, puts
-   it in quarantine with the error, and the run goes on.
+   store and made durable first, then one transaction records the raw rows, where
+   each message was seen, and the folder's new sync state. A crash before that commit
+   re-fetches the batch next time; the content hash and the (mailbox, folder,
+   uidvalidity, uid) key make the repeat a no-op.
+2. **Process.** Every raw message still ``stored`` is loaded and parsed (in worker
+   processes when there is enough of it, see ``bot.parsepool``), then written in
+   batches: one transaction per batch, one SAVEPOINT per message. Any failure while
+   processing a message rolls back that message only, records it in quarantine with
+   the error, and the run goes on. ``_process_in_batch`` is the per-message step.
+
+Processing overlaps fetching: each stored batch is handed to the parser at once, and
+parsed messages are written between fetches.
 """
 
 from __future__ import annotations
@@ -17,15 +22,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from types import TracebackType
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot.config import Config
 from bot.mailbox.values import FolderBatch, FolderState, MailSource
-from bot.parse import Email, ParseLimits, parse_email
+from bot.parse import Email, ParseLimits
+from bot.parsepool import Parsed, ParsePool, PendingParse
 from bot.rawstore import RawStore, sha256_of
+from bot.rematch import rematch_held
 from bot.store import Database
 from bot.store.models import (
     Attachment,
@@ -33,14 +44,21 @@ from bot.store.models import (
     MessageLocation,
     Quarantine,
     RawMessage,
+    Request,
     SyncState,
     utcnow,
 )
+from bot.store.progress import apply_to_request, classify_message
+from bot.store.threading import Threader
 from bot.vocabulary import Direction, MessageStatus
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+BATCH = 200  # messages written per transaction
+MAX_IN_FLIGHT = 2_000  # messages handed to the parser and not yet written
+# RawMessage.status: stored -> processed, or quarantined (and back to stored on retry)
+STORED, PROCESSED, QUARANTINED = MessageStatus.STORED.value, "processed", "quarantined"
 
 
 @dataclass
@@ -50,6 +68,7 @@ class SyncReport:
     duplicates: int = 0
     processed: int = 0
     quarantined: int = 0
+    rematched: int = 0  # held messages placed after new requests appeared
     folders: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -65,21 +84,41 @@ def sync_once(
     source: MailSource,
     limits: ParseLimits | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
+    config: Config | None = None,
 ) -> SyncReport:
-    """Fetch everything new from every folder, then process what was stored."""
+    """Fetch everything new from every folder and process what was stored.
+
+    ``workers``: parser processes (None: one per CPU when there is enough mail; 0: parse
+    in this process). ``config`` is handed to the per-message step.
+    """
     report = SyncReport()
-    for spec in source.folders():
-        state = load_state(db, source.name, spec.name)
-        for batch in source.fetch_new(spec.name, state):
-            new, dupes = store_batch(db, raws, source.name, batch)
-            report.fetched += len(batch.messages)
-            report.new += new
-            report.duplicates += dupes
-            report.folders[spec.name] = report.folders.get(spec.name, 0) + len(batch.messages)
-            if progress and batch.messages:
-                progress(f"{spec.name}: {report.folders[spec.name]} fetched")
-    process_pending(db, raws, limits or ParseLimits(), report, progress)
+    requests_before = _request_count(db)
+    raws.remove_stale_temp()
+    processor = Processor(db, raws, limits or ParseLimits(), report, progress, workers, config)
+    with processor:
+        processor.add_pending()  # left over from an earlier run: oldest first
+        # Sent first: a request must exist before the replies to it are matched.
+        for spec in sorted(source.folders(), key=lambda folder: not folder.is_sent):
+            state = load_state(db, source.name, spec.name)
+            for batch in source.fetch_new(spec.name, state):
+                stored = store_batch(db, raws, source.name, batch)
+                report.fetched += len(batch.messages)
+                report.new += len(stored.new)
+                report.duplicates += stored.duplicates
+                report.folders[spec.name] = report.folders.get(spec.name, 0) + len(batch.messages)
+                if progress and batch.messages:
+                    progress(f"{spec.name}: {report.folders[spec.name]} fetched")
+                processor.add(stored.new)
+        processor.add_pending()  # stored meanwhile by another process (an import)
+    if report.new and _request_count(db) > requests_before:
+        report.rematched, _ = rematch_held(db, raws, config, limits)
     return report
+
+
+def _request_count(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count(Request.id))) or 0
 
 
 def load_state(db: Database, mailbox: str, folder: str) -> FolderState:
@@ -96,24 +135,58 @@ def _state_row(session: Session, mailbox: str, folder: str) -> SyncState | None:
     ).first()
 
 
-def store_batch(db: Database, raws: RawStore, mailbox: str, batch: FolderBatch) -> tuple[int, int]:
-    """Keep the batch's raw bytes, then commit rows and state together; (new, duplicate)."""
-    shas = [raws.put(m.raw) for m in batch.messages]  # durable before the commit below
-    new = dupes = 0
+def _write_lock(session: Session) -> None:
+    """Start the transaction as a writer, so SAVEPOINTs nest inside it.
+
+    pysqlite sends no BEGIN before a SAVEPOINT, so a RELEASE would commit; BEGIN
+    IMMEDIATE also takes SQLite's write lock now (waiting up to the busy timeout)
+    instead of failing when a read transaction tries to become a write one.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    """What ``store_batch`` recorded: the new raw rows (id, sha256) and the repeats."""
+
+    new: list[tuple[int, str]]
+    duplicates: int
+
+
+def store_batch(db: Database, raws: RawStore, mailbox: str, batch: FolderBatch) -> StoredBatch:
+    """Keep the batch's raw bytes, then commit rows and state together."""
+    messages = batch.messages
+    shas = raws.put_many([m.raw for m in messages])  # durable before the commit below
+    new: list[tuple[int, str]] = []
     with db.session() as session:
+        _write_lock(session)
         known = _raw_ids(session, shas)
-        for message, sha in zip(batch.messages, shas, strict=True):
-            raw_id = known.get(sha)
-            if raw_id is None:
-                row = RawMessage(sha256=sha, size=len(message.raw), status=MessageStatus.STORED)
-                session.add(row)
-                session.flush()
-                raw_id = known[sha] = row.id
-                new += 1
-            else:
-                dupes += 1
-            _record_location(session, raw_id, mailbox, message.folder, message.uidvalidity,
-                             message.uid, message.is_sent)  # fmt: skip
+        rows: dict[str, int] = {}
+        for message, sha in zip(messages, shas, strict=True):
+            if sha not in known and sha not in rows:
+                rows[sha] = len(message.raw)
+        if rows:
+            created = session.execute(
+                insert(RawMessage).returning(RawMessage.id, RawMessage.sha256),
+                [{"sha256": sha, "size": size, "status": STORED} for sha, size in rows.items()],
+            )
+            for raw_id, sha in created:
+                known[sha] = raw_id
+            new = sorted((known[sha], sha) for sha in rows)
+        seen = _located_uids(session, mailbox, batch.folder, batch.uidvalidity,
+                             [m.uid for m in messages])  # fmt: skip
+        locations = []
+        for message, sha in zip(messages, shas, strict=True):
+            if (message.uidvalidity, message.uid) not in seen:
+                seen.add((message.uidvalidity, message.uid))
+                locations.append({
+                    "raw_id": known[sha], "mailbox": mailbox, "folder": message.folder,
+                    "uidvalidity": message.uidvalidity, "uid": message.uid,
+                    "is_sent": message.is_sent,
+                })  # fmt: skip
+        if locations:
+            session.execute(insert(MessageLocation), locations)
         row_state = _state_row(session, mailbox, batch.folder)
         if row_state is None:
             row_state = SyncState(mailbox=mailbox, folder=batch.folder)
@@ -124,7 +197,7 @@ def store_batch(db: Database, raws: RawStore, mailbox: str, batch: FolderBatch) 
         row_state.highestmodseq = after.highestmodseq
         row_state.last_sync_at = utcnow()
         row_state.last_error = None
-    return new, dupes
+    return StoredBatch(new, len(messages) - len(rows))
 
 
 def _raw_ids(session: Session, shas: Iterable[str]) -> dict[str, int]:
@@ -137,25 +210,21 @@ def _raw_ids(session: Session, shas: Iterable[str]) -> dict[str, int]:
     return {sha: raw_id for sha, raw_id in rows}
 
 
-def _record_location(
-    session: Session, raw_id: int, mailbox: str, folder: str, uidvalidity: int, uid: int,
-    is_sent: bool,
-) -> None:  # fmt: skip
-    exists = session.scalars(
-        select(MessageLocation.id).where(
+def _located_uids(
+    session: Session, mailbox: str, folder: str, uidvalidity: int, uids: list[int]
+) -> set[tuple[int, int]]:
+    """(uidvalidity, uid) of the given UIDs already recorded in this folder."""
+    if not uids:
+        return set()
+    rows = session.execute(
+        select(MessageLocation.uidvalidity, MessageLocation.uid).where(
             MessageLocation.mailbox == mailbox,
             MessageLocation.folder == folder,
             MessageLocation.uidvalidity == uidvalidity,
-            MessageLocation.uid == uid,
+            MessageLocation.uid.in_(uids),
         )
-    ).first()
-    if exists is None:
-        session.add(
-            MessageLocation(
-                raw_id=raw_id, mailbox=mailbox, folder=folder, uidvalidity=uidvalidity,
-                uid=uid, is_sent=is_sent,
-            )
-        )  # fmt: skip
+    )
+    return {(v, u) for v, u in rows}
 
 
 def store_imported(db: Database, raws: RawStore, origin: str, raw: bytes) -> bool:
@@ -164,7 +233,7 @@ def store_imported(db: Database, raws: RawStore, origin: str, raw: bytes) -> boo
     with db.session() as session:
         if _raw_ids(session, [sha]):
             return False
-        session.add(RawMessage(sha256=sha, size=len(raw), status=MessageStatus.STORED))
+        session.add(RawMessage(sha256=sha, size=len(raw), status=STORED))
     log.debug("imported %s from %s", sha[:12], origin)
     return True
 
@@ -175,58 +244,251 @@ def process_pending(
     limits: ParseLimits,
     report: SyncReport | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
+    config: Config | None = None,
 ) -> SyncReport:
-    """Parse and store every raw message not yet processed, one transaction each."""
+    """Parse and store every raw message not yet processed."""
     report = report or SyncReport()
-    with db.session() as session:
-        pending = list(
-            session.scalars(
-                select(RawMessage.id)
-                .where(RawMessage.status == MessageStatus.STORED)
-                .order_by(RawMessage.id)
-            )
-        )
-    for count, raw_id in enumerate(pending, 1):
-        if process_one(db, raws, raw_id, limits):
-            report.processed += 1
-        else:
-            report.quarantined += 1
-        if progress and (count % 500 == 0 or count == len(pending)):
-            progress(f"processed {count}/{len(pending)}")
+    with Processor(db, raws, limits, report, progress, workers, config) as processor:
+        processor.add_pending()
     return report
 
 
-def process_one(db: Database, raws: RawStore, raw_id: int, limits: ParseLimits) -> bool:
-    """Turn one raw message into a Message; on any failure quarantine it. True if done."""
-    stage = "load"
-    try:
-        with db.session() as session:
-            raw_row = session.get(RawMessage, raw_id)
-            if raw_row is None or raw_row.status == "processed":
-                return True
-            raw = raws.get(raw_row.sha256)
-            stage = "parse"
-            email = parse_email(raw, limits)
-            stage = "store"
-            is_sent = _seen_in_sent(session, raw_id)
-            session.add(_message_row(raw_id, email, is_sent))
-            raw_row.status = "processed"
-            _resolve_quarantine(session, raw_id)
-        return True
-    except Exception as err:  # per-message isolation: any failure is quarantined
-        log.warning("message raw_id=%s quarantined at %s: %s", raw_id, stage, err)
-        quarantine(db, raw_id, stage, err)
-        return False
-
-
-def _seen_in_sent(session: Session, raw_id: int) -> bool:
-    return bool(
-        session.scalars(
-            select(MessageLocation.id).where(
-                MessageLocation.raw_id == raw_id, MessageLocation.is_sent.is_(True)
+def retry_quarantined(
+    db: Database,
+    raws: RawStore,
+    quarantine_id: int | None,
+    limits: ParseLimits,
+    config: Config | None = None,
+) -> tuple[int, int]:
+    """Put quarantined messages back in the queue and process them; (ok, still failing)."""
+    with db.session() as session:
+        query = select(Quarantine.raw_id).where(Quarantine.resolved_at.is_(None))
+        if quarantine_id is not None:
+            query = query.where(Quarantine.id == quarantine_id)
+        raw_ids = list(session.scalars(query.order_by(Quarantine.raw_id)))
+        session.execute(update(RawMessage).where(RawMessage.id.in_(raw_ids)).values(status=STORED))
+        items = [
+            (raw_id, sha)
+            for raw_id, sha in session.execute(
+                select(RawMessage.id, RawMessage.sha256)
+                .where(RawMessage.id.in_(raw_ids))
+                .order_by(RawMessage.id)
             )
-        ).first()
-    )
+        ]
+    report = SyncReport()
+    with Processor(db, raws, limits, report, None, 0, config) as processor:
+        processor.add(items)
+    return report.processed, report.quarantined
+
+
+class Processor:
+    """Parses raw messages (through a ParsePool) and writes them in batches, in order.
+
+    ``add`` hands messages over; finished ones are written whenever a batch is ready;
+    leaving the ``with`` block writes the rest.
+    """
+
+    def __init__(self, db: Database, raws: RawStore, limits: ParseLimits, report: SyncReport,
+                 progress: Progress | None, workers: int | None,
+                 config: Config | None = None) -> None:  # fmt: skip
+        self._db, self._report, self._progress, self._config = db, report, progress, config
+        self._pool = ParsePool(raws.root, limits, workers)
+        self._queue: deque[PendingParse] = deque()
+        self._ready: list[Parsed] = []
+        self._in_flight = 0
+        self._written = 0
+
+    def __enter__(self) -> Processor:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self.flush()
+        finally:
+            self._pool.close()
+
+    def add(self, items: Sequence[tuple[int, str]]) -> None:
+        """Hand over raw messages (id, sha256) already committed as ``stored``."""
+        for pending in self._pool.submit(items):
+            self._queue.append(pending)
+            self._in_flight += pending.count
+        self._drain(block=False)
+
+    def flush(self) -> None:
+        """Wait for everything handed over so far, and write it."""
+        self._drain(block=True)
+        self._write(final=True)
+
+    def add_pending(self) -> None:
+        """Write what was handed over, then hand over every raw message still ``stored``."""
+        self.flush()
+        after = 0
+        while True:
+            with self._db.session() as session:
+                page = [
+                    (raw_id, sha)
+                    for raw_id, sha in session.execute(
+                        select(RawMessage.id, RawMessage.sha256)
+                        .where(RawMessage.status == STORED, RawMessage.id > after)
+                        .order_by(RawMessage.id)
+                        .limit(BATCH)
+                    )
+                ]
+            if not page:
+                return
+            self.add(page)
+            after = page[-1][0]
+
+    def _drain(self, block: bool) -> None:
+        """Collect parsed messages in order (waiting when ``block`` or too many are out)."""
+        while self._queue and (block or self._in_flight > MAX_IN_FLIGHT or self._queue[0].done()):
+            pending = self._queue.popleft()
+            self._ready += pending.result()
+            self._in_flight -= pending.count
+            self._write(final=False)
+
+    def _write(self, final: bool) -> None:
+        while len(self._ready) >= BATCH or (final and self._ready):
+            batch, self._ready = self._ready[:BATCH], self._ready[BATCH:]
+            ok, failed = write_parsed(self._db, batch, self._config)
+            self._report.processed += ok
+            self._report.quarantined += failed
+            before, self._written = self._written, self._written + len(batch)
+            if self._progress and (self._written // 500 > before // 500 or final):
+                self._progress(f"processed {self._written}")
+
+
+def write_parsed(
+    db: Database, parsed: Sequence[Parsed], config: Config | None = None
+) -> tuple[int, int]:
+    """Store parsed messages in one transaction; (processed, quarantined).
+
+    First all in one flush. If anything fails, that transaction is rolled back and the
+    batch is written again with a SAVEPOINT per message: only the failing message is
+    rolled back, and quarantined. Should even that fail (at commit), each message gets
+    a transaction of its own.
+    """
+    for isolate in (False, True):
+        try:
+            with db.session() as session:
+                return _write_batch(BatchContext.load(session, parsed, config, isolate), parsed)
+        except Exception as err:
+            log.debug("batch of %d failed (%s), isolate=%s", len(parsed), err, isolate)
+            failure = err
+    if len(parsed) == 1:
+        log.warning("raw_id=%s quarantined at store: %s", parsed[0].raw_id, failure)
+        quarantine(db, parsed[0].raw_id, "store", failure)
+        return 0, 1
+    totals = [write_parsed(db, [one], config) for one in parsed]
+    return sum(ok for ok, _ in totals), sum(failed for _, failed in totals)
+
+
+@dataclass
+class BatchContext:
+    """What the per-message step may use: loaded once per batch, in its transaction.
+
+    ``isolate``: each message runs in a SAVEPOINT of its own (see ``write_parsed``).
+    """
+
+    session: Session
+    config: Config | None
+    raw_rows: dict[int, RawMessage]
+    sent: set[int]  # raw ids seen in a Sent folder
+    held: dict[int, Quarantine]  # quarantine rows of these raw ids (earlier failures)
+    isolate: bool = True
+    _threader: Threader | None = None
+
+    @property
+    def threader(self) -> Threader:
+        """Matching's view of the store, loaded on first use in this transaction."""
+        if self._threader is None:
+            self._threader = Threader(self.session, self.config)
+        return self._threader
+
+    @classmethod
+    def load(
+        cls, session: Session, batch: Sequence[Parsed], config: Config | None, isolate: bool
+    ) -> BatchContext:
+        _write_lock(session)
+        ids = [item.raw_id for item in batch]
+        rows = session.scalars(select(RawMessage).where(RawMessage.id.in_(ids)))
+        sent = session.scalars(
+            select(MessageLocation.raw_id).where(
+                MessageLocation.raw_id.in_(ids), MessageLocation.is_sent.is_(True)
+            )
+        )
+        held = session.scalars(select(Quarantine).where(Quarantine.raw_id.in_(ids)))
+        return cls(session, config, {r.id: r for r in rows}, set(sent),
+                   {q.raw_id: q for q in held}, isolate)  # fmt: skip
+
+    def unit(self) -> AbstractContextManager[object]:
+        """One message's unit of work: a SAVEPOINT when isolating."""
+        return self.session.begin_nested() if self.isolate else nullcontext()
+
+
+def _write_batch(batch: BatchContext, parsed: Sequence[Parsed]) -> tuple[int, int]:
+    ok = failed = 0
+    for item in sorted(parsed, key=_date_order):  # a request before the replies to it
+        raw_row = batch.raw_rows.get(item.raw_id)
+        if raw_row is None or raw_row.status != STORED:
+            continue  # gone, or processed by another process meanwhile
+        if item.email is None:
+            if batch.isolate:
+                log.warning("raw_id=%s quarantined at %s: %s", item.raw_id, item.stage,
+                            item.error)  # fmt: skip
+            _hold(batch, raw_row, item.stage, item.error)
+            failed += 1
+            continue
+        if not batch.isolate:
+            _process_in_batch(batch, raw_row, item.email)  # a failure redoes the batch
+            ok += 1
+            continue
+        try:
+            with batch.unit():
+                _process_in_batch(batch, raw_row, item.email)
+            ok += 1
+        except Exception as err:  # per-message isolation: this message only is rolled back
+            batch._threader = None  # its view may hold what the rollback undid
+            log.warning("raw_id=%s quarantined at store: %s", item.raw_id, err)
+            _hold(batch, raw_row, "store", _describe(err))
+            failed += 1
+    return ok, failed
+
+
+_LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _date_order(item: Parsed) -> dt.datetime:
+    return (item.email.date if item.email else None) or _LAST
+
+
+def _process_in_batch(batch: BatchContext, raw_row: RawMessage, email: Email) -> None:
+    """Turn one parsed raw message into a Message.
+
+    The place for per-message steps that touch the database (matching, classifying).
+    Anything raised here rolls back this message alone, which is then quarantined (the
+    batch is written again with a SAVEPOINT per message, see ``write_parsed``), so a
+    step may raise at any point but must not catch database errors and go on.
+    """
+    own = email.from_addr in batch.threader.world.own_addresses  # imported sent mail
+    message = _message_row(raw_row.id, email, raw_row.id in batch.sent or own)
+    batch.session.add(message)
+    batch.session.flush()
+    batch.threader.thread(batch.session, message, email)
+    classify_message(message, email)  # incoming only; an operator's kind is kept
+    if message.request is not None:  # what it did to the request: state, events, due date
+        apply_to_request(batch.session, message.request, message, batch.config)
+    raw_row.status = PROCESSED
+    held = batch.held.get(raw_row.id)
+    if held is not None and held.resolved_at is None:
+        held.resolved_at = dt.datetime.now(dt.UTC)
 
 
 def _message_row(raw_id: int, email: Email, is_sent: bool) -> Message:
@@ -258,42 +520,41 @@ def _message_row(raw_id: int, email: Email, is_sent: bool) -> Message:
     return message
 
 
-def quarantine(db: Database, raw_id: int, stage: str, err: BaseException) -> None:
-    detail = "".join(traceback.format_exception_only(err)).strip()
-    with db.session() as session:
-        raw_row = session.get(RawMessage, raw_id)
-        if raw_row is None:
-            return
-        raw_row.status = "quarantined"
-        row = session.scalars(select(Quarantine).where(Quarantine.raw_id == raw_id)).first()
-        if row is None:
-            session.add(Quarantine(raw_id=raw_id, stage=stage, error=detail[:4000]))
+def _describe(err: BaseException) -> str:
+    return "".join(traceback.format_exception_only(err)).strip()
+
+
+def _hold(batch: BatchContext, raw_row: RawMessage, stage: str, error: str) -> None:
+    """Quarantine one message inside the batch (in a unit of its own)."""
+    with batch.unit():
+        raw_row.status = QUARANTINED
+        held = batch.held.get(raw_row.id)
+        if held is None:
+            held = Quarantine(raw_id=raw_row.id, stage=stage, error=error[:4000])
+            batch.session.add(held)
+            batch.held[raw_row.id] = held
         else:
-            row.stage, row.error = stage, detail[:4000]
-            row.attempts += 1
-            row.resolved_at = None
+            held.stage, held.error = stage, error[:4000]
+            held.attempts += 1
+            held.resolved_at = None
 
 
-def _resolve_quarantine(session: Session, raw_id: int) -> None:
-    row = session.scalars(select(Quarantine).where(Quarantine.raw_id == raw_id)).first()
-    if row is not None and row.resolved_at is None:
-        row.resolved_at = dt.datetime.now(dt.UTC)
-
-
-def retry_quarantined(db: Database, raws: RawStore, quarantine_id: int | None,
-                      limits: ParseLimits) -> tuple[int, int]:  # fmt: skip
-    """Put quarantined messages back in the queue and process them; (ok, still failing)."""
+def quarantine(db: Database, raw_id: int, stage: str, err: BaseException) -> None:
+    """Quarantine one message in a transaction of its own."""
     with db.session() as session:
-        query = select(Quarantine).where(Quarantine.resolved_at.is_(None))
-        if quarantine_id is not None:
-            query = query.where(Quarantine.id == quarantine_id)
-        raw_ids = [q.raw_id for q in session.scalars(query)]
-        for raw_id in raw_ids:
-            raw_row = session.get(RawMessage, raw_id)
-            if raw_row is not None:
-                raw_row.status = MessageStatus.STORED.value
-    ok = sum(process_one(db, raws, raw_id, limits) for raw_id in raw_ids)
-    return ok, len(raw_ids) - ok
+        batch = BatchContext.load(session, [Parsed(raw_id, None)], None, isolate=True)
+        raw_row = batch.raw_rows.get(raw_id)
+        if raw_row is not None:
+            _hold(batch, raw_row, stage, _describe(err))
 
 
-__all__ = ["SyncReport", "process_pending", "retry_quarantined", "sha256_of", "sync_once"]
+__all__ = [
+    "BatchContext",
+    "Processor",
+    "SyncReport",
+    "process_pending",
+    "retry_quarantined",
+    "sha256_of",
+    "store_batch",
+    "sync_once",
+]

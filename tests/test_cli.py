@@ -183,3 +183,53 @@ def test_holiday_override_moves_the_due_date(
     path.write_text(base + '[deadlines]\nadd_holidays = [{ date = "2023-04-20" }]\n')
     shown = json.loads(run(main, ["--config", str(path), "requests", "show", "1", "--json"]).output)
     assert shown["response_due"] == "2023-05-03"
+
+
+# -- explain: classification (bot/classify) ---------------------------------------------
+
+CLASSIFY_EML = Path(__file__).parent / "fixtures" / "classify" / "eml"
+
+
+def test_explain_json_gives_the_classification() -> None:
+    """`explain --json` fills kind, outcome, exemptions, references, dates, confidence, evidence."""
+    eml = CLASSIFY_EML / "part_s12_for_q5_with_advice.eml"
+    result = CliRunner().invoke(main, ["explain", str(eml), "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["kind"], record["outcome"]) == ("response", "partially_successful")
+    assert record["exemptions"] == ["s12"] and record["references"] == ["FOI/2023/1874"]
+    assert 0.6 <= record["confidence"] <= 1 and record["uncertain"] is False
+    assert "narrow question 5" in record["flags"]["advice_s16"]
+    rules = [hit["rule"] for hit in record["evidence"]]
+    assert "cost_limit" in rules and all(hit["reason"] for hit in record["evidence"])
+
+
+def test_explain_json_extension_date_and_bounce_flag() -> None:
+    run = CliRunner().invoke
+    ext = json.loads(run(main, ["explain", str(CLASSIFY_EML / "ext_s10_3_s43_hartwell_style.eml"),
+                                "--json"]).output)  # fmt: skip
+    assert ext["kind"] == "extension" and ext["dates"] == {"extended_to": "2024-06-10"}
+    bounce = json.loads(run(main, ["explain", str(CLASSIFY_EML / "bounce_postfix_delayed.eml"),
+                                   "--json"]).output)  # fmt: skip
+    assert bounce["kind"] == "bounce" and bounce["flags"]["bounce"] == "soft"
+
+
+def test_explain_prints_the_rule_trace() -> None:
+    """The human output shows the kind, the confidence and every rule that fired, with why."""
+    eml = CLASSIFY_EML / "seed_004_trafford_acknowledgement.eml"
+    result = CliRunner().invoke(main, ["explain", str(eml)])
+    assert result.exit_code == 0, result.output
+    assert "Kind        acknowledgement  confidence" in result.output
+    assert "Rules fired" in result.output
+    assert "reference_assigned [reference_given" in result.output
+    assert "given the reference number 10400" in result.output
+
+
+def test_explain_says_when_it_is_not_sure(tmp_path: Path) -> None:
+    eml = tmp_path / "scan.eml"
+    eml.write_bytes(b"From: foi@council.gov.example\nSubject: FOI 12345\n\n"
+                    b"Please find our response attached.\n")  # fmt: skip
+    result = CliRunner().invoke(main, ["explain", str(eml)])
+    assert result.exit_code == 0 and "(not sure: check it)" in result.output
+    record = json.loads(CliRunner().invoke(main, ["explain", str(eml), "--json"]).output)
+    assert record["uncertain"] is True and record["confidence"] < 0.6

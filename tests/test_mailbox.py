@@ -83,10 +83,15 @@ def test_batches_are_also_limited_by_size(dovecot: Dovecot, imap_user: str) -> N
     assert [[m.uid for m in b.messages] for b in batches] == [uids[:2], uids[2:4], uids[4:]]
 
 
-def test_second_fetch_yields_nothing_and_sends_no_search(
+def imap_commands(caplog: pytest.LogCaptureFixture) -> str:
+    """The IMAP commands imapclient logged (lines it sent, ``> b'TAG COMMAND ...'``)."""
+    return " ".join(r.getMessage() for r in caplog.records if r.getMessage().startswith("> "))
+
+
+def test_second_fetch_yields_nothing_and_sends_no_examine(
     dovecot: Dovecot, imap_user: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An unchanged folder costs one EXAMINE: no SEARCH, no FETCH, no batch."""
+    """An unchanged folder still selected costs a NOOP and a UID SEARCH: no EXAMINE, no FETCH."""
     dovecot.multiappend("INBOX", [message(n) for n in range(3)], user=imap_user)
     with imap(dovecot, imap_user) as source:
         _, state = drain(source.fetch_new("INBOX", FolderState()))
@@ -94,9 +99,49 @@ def test_second_fetch_yields_nothing_and_sends_no_search(
         caplog.set_level(logging.DEBUG, logger="imapclient")
         caplog.clear()
         assert list(source.fetch_new("INBOX", state)) == []
-    sent = " ".join(r.getMessage() for r in caplog.records)
-    assert "EXAMINE" in sent
-    assert "SEARCH" not in sent and "FETCH" not in sent
+    sent = imap_commands(caplog)
+    assert "NOOP" in sent and "UID SEARCH" in sent
+    assert "EXAMINE" not in sent and "FETCH" not in sent
+
+
+def test_unchanged_other_folder_costs_one_status(
+    dovecot: Dovecot, imap_user: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A folder that is not selected (Sent, after INBOX) is checked with STATUS alone."""
+    dovecot.append("Sent", message(1), user=imap_user)
+    dovecot.append("INBOX", message(2), user=imap_user)
+    with imap(dovecot, imap_user) as source:
+        _, sent_state = drain(source.fetch_new("Sent", FolderState()))
+        _, inbox_state = drain(source.fetch_new("INBOX", FolderState()))
+        assert sent_state is not None and inbox_state is not None
+        caplog.set_level(logging.DEBUG, logger="imapclient")
+        caplog.clear()
+        assert list(source.fetch_new("Sent", sent_state)) == []
+        commands = imap_commands(caplog)
+        uid = dovecot.append("Sent", message(3), user=imap_user)
+        batches, _ = drain(source.fetch_new("Sent", sent_state))
+    assert "STATUS" in commands
+    assert not any(word in commands for word in ("EXAMINE", "SEARCH", "FETCH", "NOOP"))
+    assert [m.uid for b in batches for m in b.messages] == [uid]
+
+
+def test_recreated_folder_is_read_again_after_a_status_check(
+    dovecot: Dovecot, imap_user: str
+) -> None:
+    """A folder deleted and recreated between syncs (new UIDVALIDITY) resets and is re-read."""
+    dovecot.create_folder("FOI", user=imap_user)
+    dovecot.multiappend("FOI", [message(n) for n in range(2)], user=imap_user)
+    with imap(dovecot, imap_user, folders=["FOI"]) as source:
+        _, state = drain(source.fetch_new("FOI", FolderState()))
+        drain(source.fetch_new("INBOX", FolderState()))  # FOI is no longer selected
+        dovecot.delete_folder("FOI", user=imap_user)
+        dovecot.create_folder("FOI", user=imap_user)
+        dovecot.multiappend("FOI", [message(n) for n in range(5)], user=imap_user)
+        assert state is not None
+        batches, after = drain(source.fetch_new("FOI", state))
+    assert batches and batches[0].reset
+    assert sum(len(b.messages) for b in batches) == 5
+    assert after is not None and after.uidvalidity != state.uidvalidity
 
 
 def test_only_mail_arriving_after_the_committed_state_is_fetched(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import mailbox
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -13,12 +15,13 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
+from bot import parsepool, pipeline
 from bot.cli import main
 from bot.config import load_config
 from bot.mailbox import source_from_config
-from bot.parse import ParseLimits
+from bot.parse import Email, ParseLimits
 from bot.pipeline import retry_quarantined, sync_once
-from bot.rawstore import RawStore
+from bot.rawstore import RawStore, sha256_of
 from bot.store import Database
 from bot.store.models import Message, MessageLocation, Quarantine, RawMessage
 from tests.conftest import MINIMAL_CONFIG
@@ -111,15 +114,15 @@ def test_failure_is_quarantined_and_the_run_goes_on(
     victim = raws.put(make_message(1))
     saved = raws.path_for(victim).read_bytes()
     # Break the raw store for one message between fetch and processing.
-    original_put = raws.put
+    original_put_many = raws.put_many
 
-    def put_then_lose(raw: bytes) -> str:
-        sha = original_put(raw)
-        if sha == victim:
-            raws.path_for(sha).unlink()
-        return sha
+    def put_then_lose(batch: Sequence[bytes]) -> list[str]:
+        shas = original_put_many(batch)
+        if victim in shas:
+            raws.path_for(victim).unlink()
+        return shas
 
-    raws.put = put_then_lose  # type: ignore[method-assign]
+    raws.put_many = put_then_lose  # type: ignore[method-assign]
     raws.path_for(victim).unlink()
     report = sync_once(db, raws, source, ParseLimits())
     source.close()
@@ -131,6 +134,120 @@ def test_failure_is_quarantined_and_the_run_goes_on(
     raws.path_for(victim).write_bytes(saved)
     assert retry_quarantined(db, raws, None, ParseLimits()) == (1, 0)
     assert count(db, Message) == 3
+
+
+@pytest.fixture
+def any_db(
+    db_url: str, write_config: Callable[..., Path], tmp_path: Path
+) -> Iterator[tuple[Database, RawStore, Path]]:
+    """A Maildir source, a raw store and an empty database: SQLite, then PostgreSQL."""
+    write_config(MINIMAL_CONFIG)
+    db = Database(db_url)
+    db.upgrade()
+    yield db, RawStore(tmp_path / "raw"), tmp_path
+    db.dispose()
+
+
+def test_a_failing_message_rolls_back_alone_in_its_batch(
+    any_db: tuple[Database, RawStore, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step failing after it wrote is undone for that message only; the batch commits."""
+    db, raws, tmp_path = any_db
+    for n in range(6):
+        deliver(tmp_path / "mail", make_message(n))
+    original = pipeline._process_in_batch
+
+    def fail_on_the_third(batch: pipeline.BatchContext, raw_row: RawMessage, email: Email) -> None:
+        original(batch, raw_row, email)  # writes its Message, then fails
+        if email.subject == "FOI reply 2":
+            raise RuntimeError("classifier exploded")
+
+    monkeypatch.setattr(pipeline, "_process_in_batch", fail_on_the_third)
+    report = sync(tmp_path, db, raws)
+    assert (report.processed, report.quarantined) == (5, 1)  # type: ignore[attr-defined]
+    with db.session() as session:
+        subjects = sorted(m.subject for m in session.scalars(select(Message)))
+        assert subjects == [f"FOI reply {n}" for n in (0, 1, 3, 4, 5)]
+        held = session.scalars(select(Quarantine)).one()
+        assert held.stage == "store" and "classifier exploded" in held.error
+        statuses = sorted(r.status for r in session.scalars(select(RawMessage)))
+        assert statuses == ["processed"] * 5 + ["quarantined"]
+    monkeypatch.setattr(pipeline, "_process_in_batch", original)
+    assert retry_quarantined(db, raws, None, ParseLimits()) == (1, 0)
+    assert count(db, Message) == 6
+
+
+def test_parsing_in_worker_processes_gives_the_same_result(
+    setup: tuple[Database, RawStore, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With parser processes (forced on for a few messages) all are stored, in order,
+    and a message whose raw file vanished is still quarantined alone."""
+    db, raws, tmp_path = setup
+    monkeypatch.setattr(parsepool, "POOL_MIN", 0)
+    monkeypatch.setattr(parsepool, "CHUNK", 4)
+    for n in range(25):
+        deliver(tmp_path / "mail", make_message(n))
+    victim = sha256_of(make_message(7))
+    original_put_many = raws.put_many
+
+    def put_then_lose(batch: Sequence[bytes]) -> list[str]:
+        shas = original_put_many(batch)
+        if victim in shas:
+            raws.path_for(victim).unlink()
+        return shas
+
+    raws.put_many = put_then_lose  # type: ignore[method-assign]
+    config = load_config(tmp_path / "config.toml")
+    source = source_from_config(config.mailbox)
+    try:
+        report = sync_once(db, raws, source, ParseLimits(), workers=2)
+    finally:
+        source.close()
+    assert (report.fetched, report.processed, report.quarantined) == (25, 24, 1)
+    with db.session() as session:
+        assert session.scalars(select(Quarantine.stage)).one() == "load"
+        subjects = {m.subject for m in session.scalars(select(Message))}
+    assert subjects == {f"FOI reply {n}" for n in range(25) if n != 7}
+
+
+# -- the raw store -------------------------------------------------------------------------
+
+
+def test_raw_store_keeps_exact_bytes_once_under_a_final_name(tmp_path: Path) -> None:
+    """put_many: each message once, compressed, at path_for(sha); nothing left in .tmp."""
+    raws = RawStore(tmp_path / "raw")
+    messages = [make_message(n) for n in range(5)]
+    shas = raws.put_many([*messages, messages[0]])
+    assert shas == [sha256_of(m) for m in [*messages, messages[0]]]
+    assert [raws.get(sha) for sha in shas[:5]] == messages
+    assert all(raws.path_for(sha).parent.name == sha[:2] for sha in shas)
+    assert list((tmp_path / "raw" / ".tmp").iterdir()) == []
+    assert raws.put(messages[1]) == shas[1]  # already there: a no-op
+
+
+def test_raw_store_reads_the_two_level_layout_of_early_versions(tmp_path: Path) -> None:
+    raw = make_message(1)
+    sha = sha256_of(raw)
+    old = tmp_path / "raw" / sha[:2] / sha[2:4] / f"{sha}.eml.gz"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(gzip.compress(raw))
+    raws = RawStore(tmp_path / "raw")
+    assert raws.get(sha) == raw
+    assert raws.path_for(sha) == old
+    assert raws.put(raw) == sha and not (tmp_path / "raw" / sha[:2] / f"{sha}.eml.gz").exists()
+
+
+def test_stale_temp_files_of_dead_writers_are_removed(tmp_path: Path) -> None:
+    """Temp files of processes that died go; those of running ones stay."""
+    raws = RawStore(tmp_path / "raw")
+    raws.put(make_message(1))
+    temp = tmp_path / "raw" / ".tmp"
+    mine = temp / f"{os.getpid()}-{'a' * 64}.eml.gz"
+    gone = temp / f"{2**22 + 12345}-{'b' * 64}.eml.gz"  # above pid_max: never running
+    mine.write_bytes(b"partial")
+    gone.write_bytes(b"partial")
+    assert raws.remove_stale_temp() == 1
+    assert mine.exists() and not gone.exists()
 
 
 @pytest.fixture

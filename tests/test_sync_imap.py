@@ -55,6 +55,18 @@ def run_ok(config: Path, *args: str, password: str) -> str:
     return out.decode()
 
 
+def processes_mentioning(config: Path) -> list[int]:
+    """Live processes whose command line names ``config`` (a sync and its parser workers)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(config).encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 def counts(config: Path) -> dict[str, int]:
     db = Database(load_config(config).database_url)
     with db.session() as session:
@@ -85,11 +97,11 @@ def test_sync_fetches_inbox_and_sent_once(dovecot: Dovecot, imap_user: str, tmp_
 def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(
     dovecot: Dovecot, imap_user: str, tmp_path: Path
 ) -> None:
-    """`sync --once` killed with SIGKILL 12 times over 2,000 messages; then one clean sync.
+    """`sync --once` killed with SIGKILL 12 times over 5,000 messages; then one clean sync.
 
     Afterwards every message is stored exactly once (raw, location, parsed), none lost.
     """
-    total = 2000
+    total = 5000
     dovecot.multiappend("INBOX", [message(n) for n in range(total)], user=imap_user)
     config = write_config(tmp_path, dovecot, imap_user)
     run_ok(config, "init", password=dovecot.password)
@@ -103,6 +115,8 @@ def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(
             kills += 1
         proc.communicate(timeout=60)
     assert kills >= 10, "the sync finished too fast to be interrupted; raise the volume"
+    time.sleep(0.2)
+    assert processes_mentioning(config) == [], "parser workers outlived their killed sync"
     run_ok(config, "sync", "--once", password=dovecot.password)
     found = counts(config)
     assert found == {
@@ -118,10 +132,11 @@ def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(
         for sha in session.scalars(select(RawMessage.sha256)):
             assert raws.get(sha)  # every recorded raw message is on disk, intact
     db.dispose()
-    leftovers = [p for p in (tmp_path / "raw").rglob(".tmp-*")]
-    assert (
-        len(leftovers) <= kills
-    )  # at most one half-written temp file per kill, never a final name
+    # Temp files of killed runs are removed by the next sync; every file under a final
+    # name holds complete bytes (recorded or not).
+    assert list((tmp_path / "raw" / ".tmp").iterdir()) == []
+    for path in (tmp_path / "raw").glob("*/*.eml.gz"):
+        assert raws.get(path.name.removesuffix(".eml.gz"))
 
 
 @pytest.mark.parametrize("when", [0.3, 1.0])

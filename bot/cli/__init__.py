@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "bot.cli.requests_cmd",  # requests list / show / add, export
     "bot.cli.deadline_cmd",  # deadline, holidays
     "bot.cli.mail_cmd",  # sync, import, explain, quarantine
+    "bot.cli.holding_cmd",  # holding-pen list / assign / dismiss
+    "bot.cli.messages_cmd",  # messages show / reclassify
     "bot.cli.run_cmd",  # run
 )
 

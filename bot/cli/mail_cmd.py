@@ -23,6 +23,7 @@ from bot.mailbox import (
 from bot.parse import Email, ParseLimits, parse_email
 from bot.pipeline import SyncReport, process_pending, retry_quarantined, store_imported, sync_once
 from bot.rawstore import RawStore
+from bot.rematch import rematch_held
 from bot.secrets import mailbox_password
 from bot.store import Database
 from bot.store.models import Quarantine, RawMessage
@@ -55,7 +56,9 @@ def run_sync(config: Config, db: Database, source: MailSource | None = None) -> 
     own = source is None
     active = source or source_from_config(config.mailbox, mailbox_password(config))
     try:
-        report = sync_once(db, raw_store(config), active, ParseLimits(), progress_printer())
+        report = sync_once(
+            db, raw_store(config), active, ParseLimits(), progress_printer(), config=config
+        )
     finally:
         if own:
             active.close()
@@ -103,7 +106,8 @@ def import_cmd(app: AppContext, path: Path) -> None:
             seen += 1
             if seen % 500 == 0:
                 show(f"read {seen} messages")
-        report = process_pending(db, raws, ParseLimits(), progress=show)
+        report = process_pending(db, raws, ParseLimits(), progress=show, config=config)
+        report.rematched, _ = rematch_held(db, raws, config)  # replies read before requests
     if sys.stderr.isatty():
         click.echo("", err=True)
     click.echo(
@@ -134,28 +138,47 @@ def explain(eml: Path, as_json: bool) -> None:
     click.echo(f"From        {record['from'] or '-'}")
     click.echo(f"Date        {record['date'] or '-'}")
     click.echo(f"Subject     {record['subject']}")
-    click.echo(f"Kind        {record['kind'] or '(not classified)'}")
+    outcome = f" / {record['outcome']}" if record["outcome"] else ""
+    unsure = "  (not sure: check it)" if record["uncertain"] else ""
+    click.echo(f"Kind        {record['kind']}{outcome}  confidence {record['confidence']}{unsure}")
+    for label, key in (("Exemptions", "exemptions"), ("References", "references")):
+        if record[key]:
+            click.echo(f"{label:<12}{', '.join(record[key])}")
+    for name, value in {**record["dates"], **record["flags"]}.items():
+        click.echo(f"{name:<12}{value if value is not None else '(none)'}")
     for att in record["attachments"]:
         click.echo(f"Attachment  {att['filename']} ({att['content_type']}, {att['size']} bytes, "
                    f"{att['text_chars']} chars of text)")  # fmt: skip
+    click.echo("Rules fired" if record["evidence"] else "Rules fired (none)")
+    for hit in record["evidence"]:
+        click.echo(f"  {hit['rule']} [{hit['signal']} {hit['weight']}] {hit['reason']}")
+    for note in record["notes"]:
+        click.echo(f"  - {note}")
     click.echo("")
     click.echo(record["text"])
 
 
 def explain_record(email: Email) -> dict[str, Any]:
-    """The `foibot explain --json` contract (architecture.md)."""
+    """The `foibot explain --json` contract (architecture.md), plus ``uncertain``,
+    ``flags`` (bounce hard/soft, s.16 advice) and ``notes`` (how it was decided)."""
+    from bot.classify import classify  # imported here: this function is the only user
+
+    found = classify(email).as_json()
     return {
         "message_id": email.message_id,
         "subject": email.subject,
         "from": email.from_addr,
         "date": email.date.isoformat() if email.date else None,
-        "kind": None,
-        "outcome": None,
-        "exemptions": [],
-        "references": [],
-        "dates": {},
-        "confidence": None,
-        "evidence": [],
+        "kind": found["kind"],
+        "outcome": found["outcome"],
+        "exemptions": found["exemptions"],
+        "references": found["references"],
+        "dates": found["dates"],
+        "confidence": found["confidence"],
+        "uncertain": found["uncertain"],
+        "flags": found["flags"],
+        "evidence": found["evidence"],
+        "notes": found["notes"],
         "attachments": [
             {
                 "filename": a.filename,
@@ -235,7 +258,7 @@ def quarantine_retry(app: AppContext, quarantine_id: int | None) -> None:
     """
     config = app.config()
     with open_db(app) as db:
-        ok, failing = retry_quarantined(db, raw_store(config), quarantine_id, ParseLimits())
+        ok, failing = retry_quarantined(db, raw_store(config), quarantine_id, ParseLimits(), config)
     click.echo(f"retry: {ok} processed, {failing} still failing")
 
 

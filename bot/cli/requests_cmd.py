@@ -11,6 +11,9 @@ from typing import Any
 import click
 
 from bot.cli.common import AppContext, echo_json, json_option, open_db, pass_app
+from bot.errors import InputError
+from bot.requests_csv import parse_requests_csv
+from bot.store.progress import set_state
 from bot.store.requests import (
     NewRequest,
     add_request,
@@ -73,9 +76,10 @@ def show_cmd(app: AppContext, request_id: str, as_json: bool) -> None:
         record = export_record(request, today_london(), app.config())
         record["tracking_token"] = request.tracking_token
         record["events"] = [
-            {"kind": e.kind, "at": e.at.isoformat(), "actor": e.actor, "reason": e.reason}
+            {"kind": e.kind, "at": e.at.isoformat(), "actor": e.actor, "reason": e.reason,
+             "message_id": e.message_id, "stated_date": e.stated_date, "data": e.data}
             for e in request.events
-        ]
+        ]  # fmt: skip
     if as_json:
         echo_json(record)
         return
@@ -88,8 +92,15 @@ def show_cmd(app: AppContext, request_id: str, as_json: bool) -> None:
     )
     click.echo(f"  references  {', '.join(record['references']) or '-'}")
     click.echo(f"  messages    {len(record['messages'])}")
+    for m in record["messages"]:
+        how = f"{m['matched_by'] or '-'} {m['confidence'] or 0:.2f}"
+        click.echo(
+            f"    #{m['id']:<5} {m['date'] or '-':<25} {m['direction']:<3} "
+            f"{m['kind'] or '-':<22} {how:<20} {m['subject']}"
+        )
     for event in record["events"]:
-        click.echo(f"  event       {event['at']}  {event['kind']} ({event['actor']})")
+        why = f": {event['reason']}" if event["reason"] else ""
+        click.echo(f"  event       {event['at']}  {event['kind']} ({event['actor']}){why}")
 
 
 @requests.command("add")
@@ -133,6 +144,55 @@ def add_cmd(
         click.echo(f"request {request.id} added ({request.regime}, {request.state})")
 
 
+@requests.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def import_cmd(app: AppContext, csv_file: Path) -> None:
+    """Add requests sent outside foibot from a CSV (authority,subject,sent_at[,...]).
+
+    Optional columns: regime, campaign, references (separated by ;), body. All rows are
+    checked first; nothing is added when any row is wrong.
+
+    \b
+    Example:
+      foibot requests import sent-requests.csv
+    """
+    try:
+        text = csv_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read {csv_file}: {err}") from err
+    rows = parse_requests_csv(text, str(csv_file))
+    config = app.config()
+    with open_db(app) as db, db.session() as session:
+        added = [add_request(session, new, config) for new in rows]
+        click.echo(
+            f"{len(added)} requests added (ids {added[0].id}-{added[-1].id})"
+            if added
+            else "no requests in the file"
+        )
+
+
+@requests.command("set-state")
+@click.argument("request_id")
+@click.argument("state")
+@click.option("--reason", required=True, help="Why (kept with the request's events).")
+@pass_app
+def set_state_cmd(app: AppContext, request_id: str, state: str, reason: str) -> None:
+    """Set a request's state by hand; automatic updates then only propose changes.
+
+    STATE is one of the request states (docs/classification.md). Later mail never
+    undoes it: what automation would have done is recorded as a `proposed` event.
+
+    \b
+    Example:
+      foibot requests set-state 5 successful --reason "answered by post on 20 Nov"
+    """
+    config = app.config()
+    with open_db(app) as db, db.session() as session:
+        request = set_state(session, get_request(session, request_id), state, reason, config)
+        click.echo(f"request {request.id} is now {request.state} (set by the operator)")
+
+
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
@@ -158,9 +218,19 @@ def export(app: AppContext, fmt: str, output: Path | None) -> None:
 def _as_csv(records: list[dict[str, Any]]) -> str:
     """Lists become '; '-joined text; messages become a JSON array in one cell."""
     columns = [
-        "id", "campaign", "authority", "authority_email", "subject", "regime", "state",
-        "overdue", "sent_at", "response_due", "references", "messages",
-    ]  # fmt: skip
+        "id",
+        "campaign",
+        "authority",
+        "authority_email",
+        "subject",
+        "regime",
+        "state",
+        "overdue",
+        "sent_at",
+        "response_due",
+        "references",
+        "messages",
+    ]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

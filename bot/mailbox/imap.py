@@ -1,8 +1,10 @@
 """IMAP source: incremental, read-only sync of INBOX, Sent and configured folders.
 
 Per folder the position is UIDVALIDITY + last UID (+ HIGHESTMODSEQ with CONDSTORE).
-Every sync starts with EXAMINE (read-only SELECT); when UIDNEXT / HIGHESTMODSEQ show
-nothing new, no SEARCH is sent. New UIDs are fetched with ``BODY.PEEK[]`` in batches
+A sync first checks cheaply whether a folder has anything new: NOOP + ``UID SEARCH``
+on the folder still selected (INBOX, kept selected between syncs), STATUS on the
+others; only then EXAMINE (read-only SELECT), whose cost grows with the folder on
+some servers, and SEARCH. New UIDs are fetched with ``BODY.PEEK[]`` in batches
 (lists of UIDs, never string ranges) of at most ``batch_size`` messages and about
 ``max_batch_bytes`` (sizes come from RFC822.SIZE first, so big attachments do not pile
 up in memory). No flag is ever changed; nothing is deleted.
@@ -47,6 +49,9 @@ T = TypeVar("T")
 INBOX = "INBOX"
 DEFAULT_BACKOFF = Backoff()
 SIZE_CHUNK = 5000  # UIDs per RFC822.SIZE request when planning batches
+# A folder left selected is checked with NOOP + UID SEARCH for this long after its
+# EXAMINE, then EXAMINEd again: a bound on trusting the session's view of it.
+RECHECK_SECONDS = 300.0
 
 
 class _UidValidityChanged(Exception):
@@ -99,6 +104,8 @@ class ImapSource:
         self._max_batch_bytes = max_batch_bytes
         self._client: IMAPClient | None = None
         self._selected: str | None = None
+        self._selected_uidvalidity: int | None = None  # of the selected folder
+        self._examined_at = 0.0  # time.monotonic() of the last EXAMINE
         self._folders: list[FolderSpec] | None = None
         self._seen: dict[str, tuple[int, int]] = {}  # folder -> (uidvalidity, uidnext)
 
@@ -214,6 +221,8 @@ class ImapSource:
     def _sync_round(
         self, folder: str, state: FolderState, batch_size: int, is_sent: bool
     ) -> Iterator[FolderBatch]:
+        if self._unchanged(folder, state):
+            return  # nothing new: no EXAMINE, no SEARCH
         status = self._call(f"EXAMINE {folder}", lambda c: self._examine(c, folder))
         uidvalidity = int(status[b"UIDVALIDITY"])
         uidnext = int(status.get(b"UIDNEXT", 0))
@@ -244,10 +253,68 @@ class ImapSource:
             yield FolderBatch(folder, uidvalidity, (), final, reset)
         self._seen[folder] = (uidvalidity, uidnext)
 
+    def _unchanged(self, folder: str, state: FolderState) -> bool:
+        """Is it certain, without EXAMINE, that ``folder`` has nothing above ``state``?
+
+        EXAMINE costs time in proportion to the folder on some servers (Dovecot reads
+        its whole index), so the usual no-new-mail sync avoids it. The folder still
+        selected from the last sync or IDLE: NOOP (the server brings the session's
+        view up to date), then ``UID SEARCH`` above the last UID (an error reply to
+        the NOOP, or ``RECHECK_SECONDS`` since the EXAMINE, means EXAMINE). Another folder:
+        STATUS; a changed UIDVALIDITY, a higher UIDNEXT or HIGHESTMODSEQ means look.
+        The first folder (INBOX) is EXAMINEd when not selected, so it stays selected.
+        """
+        if state.uidvalidity is None:
+            return False
+        if self._selected == folder:
+            return self._call(f"NOOP {folder}", lambda c: self._nothing_above(c, folder, state))
+        if folder == self._folder_names[0]:
+            return False
+        status = self._call(f"STATUS {folder}", lambda c: self._status(c, folder))
+        uidvalidity = int(status[b"UIDVALIDITY"])
+        uidnext = int(status.get(b"UIDNEXT", 0))
+        modseq = status.get(b"HIGHESTMODSEQ")
+        if uidvalidity != state.uidvalidity:
+            return False
+        if (uidnext and uidnext <= state.last_uid + 1) or (
+            modseq is not None and int(modseq) == state.highestmodseq
+        ):
+            self._seen[folder] = (uidvalidity, uidnext)
+            return True
+        return False
+
+    def _nothing_above(self, client: IMAPClient, folder: str, state: FolderState) -> bool:
+        """NOOP then ``UID SEARCH`` on the selected folder; False means: EXAMINE it."""
+        if (
+            self._selected != folder  # reconnected meanwhile
+            or self._selected_uidvalidity != state.uidvalidity
+            or time.monotonic() - self._examined_at > RECHECK_SECONDS
+        ):
+            return False
+        _text, untagged = client.noop()
+        if any(isinstance(item, tuple) and item[:1] in ((b"NO",), (b"BAD",), (b"BYE",))
+               for item in untagged):  # fmt: skip
+            # e.g. Dovecot, when the folder was deleted (and maybe recreated) meanwhile
+            log.info("IMAP %s on %s: %r; selecting it again", folder, self._settings.where,
+                     untagged)  # fmt: skip
+            self._drop()
+            return False
+        found = client.search(["UID", f"{state.last_uid + 1}:*"])
+        return all(int(uid) <= state.last_uid for uid in found)
+
+    def _status(self, client: IMAPClient, folder: str) -> dict[bytes, Any]:
+        items = ["UIDVALIDITY", "UIDNEXT"]
+        if client.has_capability("CONDSTORE"):
+            items.append("HIGHESTMODSEQ")
+        response: dict[bytes, Any] = client.folder_status(folder, items)
+        return response
+
     def _examine(self, client: IMAPClient, folder: str) -> dict[bytes, Any]:
         self._selected = None
         response: dict[bytes, Any] = client.select_folder(folder, readonly=True)
         self._selected = folder
+        self._selected_uidvalidity = int(response[b"UIDVALIDITY"])
+        self._examined_at = time.monotonic()
         return response
 
     def _ensure_selected(self, client: IMAPClient, folder: str, uidvalidity: int) -> None:

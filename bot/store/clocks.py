@@ -41,12 +41,18 @@ def overrides_from_config(config: Config | None) -> tuple[HolidayOverride, ...]:
 
 
 def request_deadlines(request: Request, config: Config | None) -> RequestDeadlines:
-    """Every deadline of ``request``, recomputed from its events."""
+    """Every deadline of ``request``, recomputed from its events.
+
+    An event whose ``data`` says ``restart_clock`` (a bounce, a resend, a refinement:
+    see ``bot.lifecycle``) starts the clock afresh: clock events before it no longer count.
+    """
     regime = Regime(request.regime)
+    restarts = [e.at for e in request.events if (e.data or {}).get("restart_clock")]
+    since = max(restarts, default=None)
     events = [
         ClockEvent(EventKind(e.kind), e.at, e.stated_date)
         for e in request.events
-        if e.kind in CLOCK_EVENTS
+        if e.kind in CLOCK_EVENTS and (since is None or e.at >= since)
     ]
     return compute_deadlines(
         events,

@@ -131,6 +131,8 @@ class Request(Base):
     to_address: Mapped[str | None] = mapped_column(String(320))
     state: Mapped[str] = mapped_column(String(32), index=True)
     tracking_token: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # Same subject and body modulo the authority's name → same fingerprint → one campaign.
+    body_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # A cache of the deadline engine's answer, for sorting and export; recomputed
     # from events whenever they (or the holiday calendar) change.
@@ -149,6 +151,27 @@ class Request(Base):
     events: Mapped[list[Event]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Event.at"
     )
+    thread_keys: Mapped[list[ThreadKey]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="ThreadKey.id"
+    )
+
+
+class ThreadKey(Base):
+    """Something that identifies a request's conversation.
+
+    ``mid:<Message-ID>`` of every message on the request (a reply's In-Reply-To
+    names one), ``conv:<key>`` for an Outlook Thread-Index conversation. One sent
+    message addressed to several authorities gives the same key to several requests.
+    """
+
+    __tablename__ = "thread_keys"
+    __table_args__ = (UniqueConstraint("request_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(1000), index=True)
+
+    request: Mapped[Request] = relationship(back_populates="thread_keys")
 
 
 class RequestReference(Base):
@@ -216,6 +239,7 @@ class Message(Base):
     date: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
     in_reply_to: Mapped[str | None] = mapped_column(String(998))
     references_header: Mapped[list[str]] = mapped_column(JSON, default=list)
+    conversation: Mapped[str | None] = mapped_column(String(64))  # Outlook Thread-Index key
     text: Mapped[str] = mapped_column(Text, default="")  # the new reply text
     kind: Mapped[str | None] = mapped_column(String(32))
     outcome: Mapped[str | None] = mapped_column(String(32))
@@ -353,4 +377,5 @@ __all__ = [
     "Request",
     "RequestReference",
     "SyncState",
+    "ThreadKey",
 ]

@@ -157,6 +157,10 @@ def export_record(request: Request, today: dt.date, config: Config | None) -> di
         "references": [r.reference for r in request.references],
         "messages": [
             {
+                "id": m.id,
+                "date": m.date.isoformat() if m.date else None,
+                "from": m.from_addr,
+                "subject": m.subject,
                 "message_id": m.message_id,
                 "direction": m.direction,
                 "kind": m.kind,

@@ -1,0 +1,1 @@
+"""The classification rules, one small module per group; ordered in ``registry.RULES``."""

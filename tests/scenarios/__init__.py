@@ -1,0 +1,1 @@
+"""Realistic generated mailboxes for the threading scenario tests and the matching bench."""
