@@ -153,6 +153,12 @@ def main() -> None:
         "held-out 2": report(
             "held-out round 2 (written after round 1's fixes)", fixture_cases("heldout2"), errors
         ),
+        "held-out 3": report(
+            "held-out round 3 (written by someone who had not seen the rules; first-run"
+            " figures recorded before any fix)",
+            fixture_cases("heldout3"),
+            errors,
+        ),
         "demo": report("demo mailbox (demo/README.md labels)", demo_cases(), errors),
     }
     print("\n=== summary (goal: kind >= 95%, outcome >= 90%, exemption F1 >= 0.95)")

@@ -9,9 +9,10 @@ Two phases, each crash-safe on its own:
    uidvalidity, uid) key make the repeat a no-op.
 2. **Process.** Every raw message still ``stored`` is loaded and parsed (in worker
    processes when there is enough of it, see ``bot.parsepool``), then written in
-   batches: one transaction per batch, one SAVEPOINT per message. Any failure while
-   processing a message rolls back that message only, records it in quarantine with
-   the error, and the run goes on. ``_process_in_batch`` is the per-message step.
+   batches of ``BATCH``, one transaction each (``write_parsed``). Any failure while
+   processing a message rolls back that message only (the batch is written again
+   with a SAVEPOINT per message), records it in quarantine with the error, and the
+   run goes on. ``_process_in_batch`` is the per-message step.
 
 Processing overlaps fetching: each stored batch is handed to the parser at once, and
 parsed messages are written between fetches.

@@ -44,14 +44,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
-    # "NCC-049446-20", "CAS-12345-ABCDE", "EDC/FOI/24/0377", "2024/FOI/555", "REQ0012345"
+    # "NCC-049446-20", "CAS-12345-ABCDE", "EDC/FOI/24/0377", "2024/FOI/555", "REQ0012345",
+    # "RhG/FOI 2024-0117"
     (
         "authority_code",
         re.compile(
             r"(?<![A-Za-z0-9/£$€.-])"
             r"((?:[A-Z]{2,6}[/-]){1,2}\d{2,12}(?:[/-][A-Z0-9]{2,8})*"
             r"|\d{2,4}/[A-Z]{2,6}/\d{2,8}|\d{3,6}/20\d{2}"
-            r"|[A-Z]{2,6}\d{5,12}(?:[/-][A-Z0-9]{2,8})*)"
+            r"|[A-Z]{2,6}\d{5,12}(?:[/-][A-Z0-9]{2,8})*"
+            # "RhG/FOI 2024-0117": a mixed-case authority code, an FOI word, a dated number
+            r"|[A-Z][A-Za-z]{1,5}/(?:FOI|EIR|FOISA|EIRS)[ ]?\d{2,4}[/-]\d{2,8})"
             r"(?![\w/-])"
         ),
     ),

@@ -11,6 +11,7 @@ from bot.references import find_references, is_tracking_token, normalize_referen
     ("text", "expected"),
     [
         ("Freedom of Information Request NCC-049446-20", ["NCC-049446-20"]),
+        ("Request for Information RhG/FOI 2024-0117", ["RhG/FOI 2024-0117"]),
         ("has been given reference number 10400 and will be", ["10400"]),
         ("RE: FOI 10400 - your request", ["FOI 10400"]),
         ("Our ref: FOI/2021/0123", ["FOI/2021/0123"]),

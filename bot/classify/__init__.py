@@ -36,6 +36,7 @@ _DATES = {
     IncomingKind.ACKNOWLEDGEMENT: ("respond_by",),
     IncomingKind.REVIEW_ACKNOWLEDGEMENT: ("respond_by",),
 }
+_CONSIDERED_ONLY = frozenset({"exemptions_considered"})
 _REFERENCE_PREFIX = 1_500  # authorities put their reference at the top of a letter
 # Refusals on cost grounds, where advice on narrowing the request is owed (FOIA s.16,
 # FOISA s.15, EIR reg 9): recorded as ``advice_s16``.
@@ -83,7 +84,9 @@ def _combine(fired: Fired, kind: IncomingKind) -> tuple[list[str], dict[str, str
     exemptions: list[str] = []
     dates: dict[str, str] = {}
     stated = ""
-    for _, hit in fired:
+    for name, hit in fired:
+        if name in _CONSIDERED_ONLY and kind is not IncomingKind.EXTENSION:
+            continue  # exemptions being considered are listed for an extension only
         if kind in _EXEMPTION_KINDS:
             exemptions += [e for e in hit.exemptions if e not in exemptions]
         for name, value in hit.dates:

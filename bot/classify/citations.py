@@ -45,6 +45,26 @@ _CONTEXT = re.compile(
     re.I,
 )
 _FOI_SECTIONS = frozenset({"12", "14", *(str(n) for n in range(21, 45)), "22A"})
+# FOISA's refusal grounds are ss.12, 14 and 25-41; its s.21 is the review procedure
+# ("in terms of section 21(4)(b) of FOISA, the panel has decided to substitute ...").
+_FOISA_SECTIONS = frozenset({"12", "14", *(str(n) for n in range(25, 42))})
+_SCOTTISH = re.compile(r"\bFOISA\b|\(Scotland\)", re.I)
+# Just before a citation: the exemption is not (or no longer) relied on.
+_NOT_RELIED = re.compile(
+    r"\b(?:without (?:\w+ ){0,3}(?:rely|relying|reliance|apply|applying|engaging|citing)"
+    r"|(?:not|n't|no longer) (?:\w+ ){0,2}(?:rely|relying|relied|apply|applying|applied|engage"
+    r"|engaging|cite|citing))(?: on| upon)?(?: the)?"
+    r"(?: (?:exemptions?|exceptions?) (?:at|in|under))?\W*$",
+    re.I,
+)
+# The exemption is being considered, not applied (an extension's s.17(2) notice).
+_CONSIDERING = re.compile(
+    r"\b(?:are|am|is) (?:still |currently |now )?(?:considering|assessing|deciding|determining)"
+    r" whether\b|\bneed(?:s)? (?:more |further |additional )?(?:time )?to (?:consider|assess"
+    r"|decide|determine) whether\b|\b(?:is|are) being considered\b"
+    r"|\b(?:may|might|could) (?:be )?(?:exempt|apply|be engaged|be withheld)\b",
+    re.I,
+)
 _NOT_HELD = re.compile(
     r"\bs(?:ection)?\.?\s*1\s*\(\s*1\s*\)\s*\(\s*a\s*\)"
     r"|\breg(?:ulation)?s?\.?\s*(?:12\s*\(\s*4\s*\)"
@@ -53,12 +73,12 @@ _NOT_HELD = re.compile(
 )
 
 
-def _section(item: str) -> str | None:
+def _section(item: str, scottish: bool = False) -> str | None:
     number = re.match(r"\d{1,2}[A-Z]?", item.strip(), re.I)
     if number is None:
         return None
     value = number.group(0).upper()
-    return f"s{value}" if value in _FOI_SECTIONS else None
+    return f"s{value}" if value in (_FOISA_SECTIONS if scottish else _FOI_SECTIONS) else None
 
 
 def _regulation(item: str) -> str | None:
@@ -74,7 +94,9 @@ def _regulation(item: str) -> str | None:
     return "reg" + number.group(0) + "".join(f"({p})" for p in paras)
 
 
-def _other_act(text: str, end: int) -> bool:
+def other_act(text: str, end: int) -> bool:
+    """What follows ``end`` names another Act or Regulations ("of the Children Act 1989",
+    "of the Fees Regulations"), not FOIA or the EIR."""
     match = _OTHER_ACT.match(text, end)
     return bool(match and not _OUR_ACTS.search(match.group("act")))
 
@@ -91,18 +113,27 @@ def exemptions_in(sentence: str, *, listed: bool = False) -> list[str]:
     if not (listed or _CONTEXT.search(sentence)):
         return []
     found: list[str] = []
+    scottish = bool(_SCOTTISH.search(sentence))
     for pattern, normal in ((_SECTION, _section), (_REGULATION, _regulation)):
         for match in pattern.finditer(sentence):
-            if _other_act(sentence, match.end()):
+            if other_act(sentence, match.end()):
                 continue
+            if _NOT_RELIED.search(sentence[max(0, match.start() - 60) : match.start()]):
+                continue  # "without needing to rely on section 31(3)"
             items = [match.group("first"), *_ITEM.findall(match.group("more"))]
             for item in items:
-                value = normal(item)
+                value = _section(item, scottish) if normal is _section else normal(item)
                 if value == "reg11" and _REPRESENTATIONS.search(sentence):
                     continue  # EIR reg 11: representations, not EISR reg 11 (personal data)
                 if value and value not in found:
                     found.append(value)
     return found
+
+
+def under_consideration(sentence: str, start: int = 10**9) -> bool:
+    """Before ``start``, the sentence says exemptions are being considered, not applied:
+    "we are considering whether sections 31 and 38 apply", "may be exempt under s.43"."""
+    return any(m.start() < start for m in _CONSIDERING.finditer(sentence))
 
 
 def cites_not_held(sentence: str) -> bool:

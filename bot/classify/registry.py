@@ -58,6 +58,11 @@ RULES: tuple[Rule, ...] = (
     R("complex_and_voluminous", "an EIR reg 7 extension", extension.complex_and_voluminous),
     # "we now aim to respond by 9 November 2026", "we need more time"
     R("new_response_date", "a later date for the response", extension.new_response_date),
+    # subject "Public Interest Test extension", "Notice of extension" (not firm alone)
+    R("extension_subject", "the subject names an extension", extension.extension_subject),
+    # "may be exempt under section 43(2)", "considering whether sections 31 and 38 apply"
+    R("exemptions_considered", "exemptions being considered (listed for an extension)",
+      extension.exemptions_considered),
     # "fees notice", s.9, EIR reg 8
     R("fees_notice_named", "a fees notice under s.9 or EIR reg 8", fees.fees_notice_named),
     # "a fee of £32.50", "payment by cheque or BACS", "invoice"

@@ -58,6 +58,10 @@ _DECIDED = re.compile(
     r"|relied|relying|not (?:be )?(?:provid|disclos|releas))",
     re.I,
 )
+# "whether" opens an indirect question that ends with its clause: in "we are considering
+# whether s.31 applies, and we estimate that we will need a further 20 working days" the
+# estimate is not in doubt (a condition, "if ..., and we will ...", reaches further).
+_CLAUSE = re.compile(r";|,\s+(?:and|but|so)\s+(?:we|I|it|this|the|our)\b", re.I)
 _REPEAT = re.compile(r"\brepeat", re.I)
 _WHETHER = re.compile(r"\bwhether\b", re.I)
 _PAST = re.compile(
@@ -167,14 +171,21 @@ def view_of(email: Email) -> View:
 
 def hedged(sentence: str, start: int, hedge: re.Pattern[str] = HEDGE) -> bool:
     """A condition or a possibility comes before position ``start`` of the sentence."""
-    return any(m.start() < start for m in hedge.finditer(sentence))
+    return any(_reaches(sentence, m, start) for m in hedge.finditer(sentence))
+
+
+def _reaches(sentence: str, hedge: re.Match[str], start: int) -> bool:
+    """The hedge comes before ``start`` (a "whether" only within its own clause)."""
+    if hedge.start() >= start:
+        return False
+    return not (_WHETHER.fullmatch(hedge.group(0)) and _CLAUSE.search(sentence, hedge.end(), start))
 
 
 def hedged_decision(sentence: str, start: int) -> bool:
     """For refusal wording: hedged, and no decision stated in the sentence. "whether" is
     not a hedge here ("we neither confirm nor deny whether ... by virtue of s.30(3)")."""
     hedges = (m for m in HEDGE.finditer(sentence) if not _WHETHER.fullmatch(m.group(0)))
-    return any(m.start() < start for m in hedges) and not _DECIDED.search(sentence)
+    return any(_reaches(sentence, m, start) for m in hedges) and not _DECIDED.search(sentence)
 
 
 def about_the_past(sentence: str) -> bool:

@@ -72,7 +72,7 @@ def classify_message(message: Message, email: Email) -> Classification:
     message.kind = found.kind.value
     message.outcome = found.outcome.value if found.outcome else None
     message.exemptions = list(found.exemptions)
-    message.confidence = found.confidence
+    # the kind's own confidence is in here; ``message.confidence`` is the match's
     message.classification = found.as_json()
     return found
 
@@ -125,9 +125,6 @@ def placed_by_operator(
     """The operator put ``message`` on ``request`` (from the holding pen, or from the
     ``previous`` request): the kind stored when it was read is applied (the row keeps no
     headers to classify it again), and the request it left is replayed without it."""
-    stored = message.classification or {}
-    if message.direction == Direction.INCOMING.value and "confidence" in stored:
-        message.confidence = stored["confidence"]  # the kind's confidence, as for the others
     if previous is not None and previous is not request:
         replay(previous, config)
     apply_to_request(session, request, message, config)

@@ -167,7 +167,8 @@ def export_record(request: Request, today: dt.date, config: Config | None) -> di
                 "outcome": m.outcome,
                 "exemptions": list(m.exemptions or []),
                 "matched_by": m.matched_by,
-                "confidence": m.confidence,
+                "confidence": m.confidence,  # of the match (matched_by)
+                "kind_confidence": (m.classification or {}).get("confidence"),
             }
             for m in request.messages
         ],

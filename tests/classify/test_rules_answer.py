@@ -223,3 +223,20 @@ def test_s16_advice_refused_explicitly() -> None:
 )
 def test_other_refusal_rules(rule: str, body: str, fires: bool) -> None:
     assert (run(rule, email_of(body)) is not None) == fires
+
+
+@pytest.mark.parametrize(
+    ("body", "exemptions"),
+    [
+        ("The force was entitled to neither confirm nor deny by virtue of section 30(3), without "
+         "needing to rely on section 31(3).", ("s30",)),
+        ("In terms of section 21(4)(b) of FOISA, we withhold it under section 30(b) of FOISA.",
+         ("s30",)),
+    ],
+)  # fmt: skip
+def test_exemptions_not_relied_on_and_foisa_procedure(
+    body: str, exemptions: tuple[str, ...]
+) -> None:
+    """An exemption not relied on is not cited; FOISA s.21 is the review procedure."""
+    hit = run("exemptions_cited", email_of(body))
+    assert hit is not None and hit.exemptions == exemptions

@@ -90,3 +90,8 @@ def test_generic_thanks_only_for_short_notices() -> None:
     letter = email_of("Thank you for your email. " + "Here is our full answer. " * 80)
     assert run("generic_thanks", letter) is None
     assert run("generic_thanks", email_of("Dear Sir, please find our response.")) is None
+
+
+def test_generic_thanks_in_welsh() -> None:
+    body = "Diolch am eich e-bost. Byddwn yn ymateb cyn gynted â phosibl.\n\nThank you."
+    assert run("generic_thanks", email_of(body)) is not None

@@ -153,3 +153,65 @@ def test_extension_hard_negatives(body: str) -> None:
 def test_fee_rules(rule: str, body: str, fires: bool) -> None:
     """Fee demands fire; hedged mentions and s.12 cost estimates do not."""
     assert (run(rule, email_of(body)) is not None) == fires
+
+
+def test_extension_subject_is_a_sign_not_firm() -> None:
+    hit = run("extension_subject", email_of("", subject="FOI 123 - Public Interest Test extension"))
+    assert hit is not None and hit.weight < 0.6
+    assert run("extension_subject", email_of("", subject="FOI: house extension plans")) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "exemptions"),
+    [
+        ("Some of the information may be exempt under section 43(2) of the Act.", ("s43",)),
+        ("We are considering whether sections 31 and 38 apply.", ("s31", "s38")),
+        ("The information is withheld under section 40(2).", None),
+    ],
+)
+def test_exemptions_considered(body: str, exemptions: tuple[str, ...] | None) -> None:
+    """Exemptions an extension is considering; a decision is not a consideration."""
+    hit = run("exemptions_considered", email_of(body))
+    assert (hit.exemptions if hit else None) == exemptions
+
+
+def test_considered_exemptions_are_not_applied() -> None:
+    """Considering whether exemptions apply is no refusal; a clause after "whether" is firm."""
+    body = (
+        "We are considering whether sections 31 and 38 apply, and we estimate that we will need "
+        "a further 20 working days."
+    )
+    assert run("exemptions_cited", email_of(body)) is None
+    assert run("new_response_date", email_of(body)) is not None
+
+
+def test_not_yet_in_a_position_is_an_extension_not_a_response() -> None:
+    body = "I am sorry to say that we are not yet in a position to provide our response to you."
+    assert run("new_response_date", email_of(body)) is not None
+    assert run("response_delivered", email_of(body)) is None
+
+
+def test_regulation_7_of_another_instrument_is_not_an_eir_extension() -> None:
+    body = "Under section 13 and regulation 7 of the Fees Regulations we can supply it for £90."
+    assert run("complex_and_voluminous", email_of(body)) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Could you please confirm:\n\n1. the period you mean; and\n2. which services.",
+        "Once we receive your reply the 20 working day period will begin again.",
+    ],
+)
+def test_clarification_wordings(body: str) -> None:
+    rules = ("clarification_asked", "clock_paused_for_clarification")
+    assert any(run(rule, email_of(body)) is not None for rule in rules)
+
+
+def test_clock_date_from_the_sentence_that_gives_one() -> None:
+    body = (
+        "We must respond within 20 working days. You should therefore receive a response by "
+        "31 March 2025."
+    )
+    hit = run("statutory_clock", email_of(body))
+    assert hit is not None and dict(hit.dates) == {"respond_by": "2025-03-31"}

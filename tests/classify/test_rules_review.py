@@ -83,3 +83,29 @@ def test_satisfied_that_it_was_not_applied_is_not_upheld() -> None:
     body = "I am satisfied that the exemption was not correctly applied."
     assert run("review_upheld", email_of(body)) is None
     assert run("review_overturned", email_of(body)) is not None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Your representations have been passed to the Head of Legal Services, who will "
+        "reconsider the decision.",
+        "Your request has been passed to the force's Review Officer.",
+        "The force aims to complete internal reviews within 20 working days.",
+    ],
+)
+def test_review_acknowledged_wordings(body: str) -> None:
+    """EIR reg 11 representations, a review officer, the review timescale."""
+    assert run("review_acknowledged", email_of(body)) is not None
+
+
+def test_review_acknowledgement_keeps_the_due_date() -> None:
+    body = "We have received your request for an internal review. That is by 20 November 2023."
+    hit = run("review_acknowledged", email_of(body))
+    assert hit is not None and dict(hit.dates) == {"respond_by": "2023-11-20"}
+
+
+def test_original_decision_should_not_stand() -> None:
+    body = "I have decided that the original decision should not stand."
+    assert run("review_decided", email_of(body)) is not None
+    assert run("review_overturned", email_of(body)) is not None

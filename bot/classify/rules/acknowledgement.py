@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.classify.dates import first_date
-from bot.classify.text import View, find
+from bot.classify.text import View, find, find_all
 from bot.classify.values import Hit, Signal
 
 _FOI = (
@@ -48,7 +48,10 @@ _CLOCK = re.compile(
     r"|send (?:you )?(?:a|our|the) (?:full )?(?:response|reply))\b.{0,40}?\b(?:by|no later than"
     r"|on or before)\b"
     r"|\b(?:response|reply) (?:is |will be )?due (?:by|on)\b"
-    r"|\byou (?:should|will|can expect to) receive (?:a|our|the|your) (?:full )?(?:response|reply)",
+    r"|\byou (?:should|will|can expect to) (?:therefore |then |now )?receive (?:a|our|the|your)"
+    r" (?:full )?(?:response|reply)"
+    r"|\b(?:a|our|the|your) (?:full |final )?(?:response|reply) will be (?:sent|provided|issued)"
+    r"(?: to you)? (?:by|no later than|on or before)\b",
     re.I,
 )
 
@@ -64,9 +67,12 @@ def reference_assigned(view: View) -> Hit | None:
 
 
 def statutory_clock(view: View) -> Hit | None:
-    found = find(view, _CLOCK, hedge=False)
-    if found is None:
-        return None
-    when = first_date(found.sentence.text, view.received, found.match.start())
-    dates = (("respond_by", when.isoformat()),) if when else ()
-    return Hit(Signal.ACKNOWLEDGEMENT, found.quote, 0.7, dates=dates)
+    """The first statement of the clock that gives a date, else the first statement."""
+    first = None
+    for found in find_all(view, _CLOCK, hedge=False):
+        when = first_date(found.sentence.text, view.received, found.match.start())
+        if when is not None:
+            return Hit(Signal.ACKNOWLEDGEMENT, found.quote, 0.7,
+                       dates=(("respond_by", when.isoformat()),))  # fmt: skip
+        first = first or found
+    return Hit(Signal.ACKNOWLEDGEMENT, first.quote, 0.7) if first else None

@@ -43,7 +43,10 @@ _ABSENCE = re.compile(
 )
 _THANKS = re.compile(
     r"^(?:dear [^,.]{1,40}[,.]?\s*)?(?:thank you|thanks|many thanks) for (?:your|contacting|getting"
-    r" in touch)(?: (?:e-?mail|message|enquiry|correspondence|us|with us))?\b",
+    r" in touch)(?: (?:e-?mail|message|enquiry|correspondence|us|with us))?\b"
+    # Welsh, as bilingual Welsh authorities' notices open: "Diolch am eich e-bost"
+    r"|^(?:annwyl [^,.]{1,40}[,.]?\s*)?diolch (?:yn fawr )?(?:am|i chi am) (?:eich|dy)"
+    r" (?:e-?bost|neges|ymholiad|gohebiaeth)\b",
     re.I,
 )
 _SHORT = 1500  # a generic notice is short; a letter that only opens this way is not

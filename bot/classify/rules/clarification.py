@@ -11,8 +11,13 @@ import re
 from bot.classify.text import View, find
 from bot.classify.values import Hit, Signal
 
-_WHAT = r"(?:which|what|whether|exactly|if|the (?:scope|time ?frame|period|date range))"
+_WHAT = (
+    r"(?:which|what|whether|exactly|if|the (?:scope|time ?frame|period|date range)"
+    r"|the following\b)"
+)
 _ASK = re.compile(
+    r"\b(?:please|could you|can you|would you)(?: please| kindly)? confirm\s*:"  # a list follows
+    r"|"
     rf"\bplease (?:could you |can you |would you )?(?:clarify|confirm {_WHAT}|specify"
     rf"|explain (?:what|which)|provide (?:more|further|additional) (?:details?|information)"
     rf"|let (?:me|us) know {_WHAT})"
@@ -43,6 +48,9 @@ _PAUSED = re.compile(
     r"|\b(?:20 working day|statutory|response) (?:clock|period|timescale|time ?limit)(?: for \w+)?"
     r" (?:will )?(?:re)?(?:start|begin|run)s?\b.{0,60}\b(?:clarification|your reply|your response"
     r"|hear from you|receive (?:this|it|the information|your))"
+    r"|\b(?:once|when|after|on receipt of) (?:we (?:receive|have received|hear) )?(?:your|the)"
+    r" (?:reply|response|clarification)\b.{0,40}\b(?:20 working day|statutory|response)"
+    r" (?:clock|period|timescale|time ?limit) (?:will )?(?:re)?(?:start|begin|run)"
     r"|\b(?:will|shall) (?:be )?treat(?:ed)? (?:your request |it )?as withdrawn\b",
     re.I,
 )

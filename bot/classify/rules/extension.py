@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot.classify.citations import exemptions_in, other_act, under_consideration
 from bot.classify.dates import first_date
-from bot.classify.text import Found, View, find_all
+from bot.classify.text import Found, View, about_the_past, find_all, in_subject
 from bot.classify.values import Hit, Signal
 
 _MORE_TIME = (
@@ -49,6 +50,19 @@ _NEW_DATE = re.compile(
     r"|\b(?:will|shall) (?:need to )?extend\b",
     re.I,
 )
+# "we are not yet in a position to provide our response": the answer is late, still to come
+# (an apology in the same sentence does not make it a past extension).
+_NOT_YET = re.compile(
+    r"\bnot yet (?:in a position|able|ready) to (?:provide|send|issue|give) (?:you (?:with )?)?"
+    r"(?:a |our |the |your )?(?:full |final )?(?:response|reply|answer)",
+    re.I,
+)
+_SUBJECT = re.compile(
+    r"\b(?:public interest(?: test)?|PIT|deadline|time|response) extension\b"
+    r"|\bextension (?:of|to) (?:the )?(?:time|deadline|response|time ?limit|timescale)\b"
+    r"|\b(?:notice|notification) of (?:an )?extension\b|\bextension (?:notice|letter)\b",
+    re.I,
+)
 _LATE = re.compile(
     r"\b(?:unable|not (?:be )?able|will not be able|won't be able) to (?:respond|provide (?:a|our"
     r"|the) (?:full )?response|meet the (?:20 working day |statutory )?(?:deadline|time ?limit"
@@ -67,8 +81,13 @@ _NOT_CURRENT = re.compile(
 
 
 def _current(view: View, pattern: re.Pattern[str]) -> list[Found]:
-    """Firm, current mentions (not hedged, not in a sentence about the past)."""
-    return [f for f in find_all(view, pattern) if not _NOT_CURRENT.search(f.sentence.text)]
+    """Firm, current mentions (not hedged, not in a sentence about the past), and not a
+    regulation of another instrument ("regulation 7 of the Fees Regulations")."""
+    return [
+        f for f in find_all(view, pattern)
+        if not _NOT_CURRENT.search(f.sentence.text)
+        and not other_act(f.sentence.text, f.match.end())
+    ]  # fmt: skip
 
 
 def _next_sentence(view: View, found: Found) -> str | None:
@@ -108,4 +127,34 @@ def complex_and_voluminous(view: View) -> Hit | None:
 
 
 def new_response_date(view: View) -> Hit | None:
-    return _hit(view, _NEW_DATE, 0.85) or _hit(view, _LATE, 0.65)
+    hit = _hit(view, _NEW_DATE, 0.85) or _hit(view, _LATE, 0.65)
+    if hit is None:
+        found = next(find_all(view, _NOT_YET), None)
+        hit = Hit(Signal.EXTENSION, found.quote, 0.75) if found else None
+    return hit
+
+
+def extension_subject(view: View) -> Hit | None:
+    """A subject such as "Public Interest Test extension": a sign, not firm alone (a final
+    response may keep the subject of the extension letter)."""
+    found = in_subject(view, _SUBJECT)
+    return Hit(Signal.EXTENSION, found.quote, 0.5) if found else None
+
+
+def exemptions_considered(view: View) -> Hit | None:
+    """Exemptions an extension says it is considering ("may be exempt under section 43(2)",
+    "we are considering whether sections 31 and 38 apply"): listed for an extension only."""
+    considered: list[str] = []
+    first = None
+    for sentence in view.sentences:
+        text = sentence.text
+        if about_the_past(text) or not under_consideration(text):
+            continue
+        for exemption in exemptions_in(text):
+            if exemption not in considered:
+                considered.append(exemption)
+                first = first or sentence
+    if first is None:
+        return None
+    quote = f'{", ".join(considered)}: "{first.text[:180]}" ({first.where})'
+    return Hit(Signal.EXTENSION, quote, 0.3, exemptions=tuple(considered))

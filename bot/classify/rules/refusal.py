@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.classify.citations import cites_not_held, exemptions_in
+from bot.classify.citations import cites_not_held, exemptions_in, under_consideration
 from bot.classify.rules.scope import NOT_HELD, partial
 from bot.classify.text import Found, View, about_the_past, find, find_all, hedged_decision
 from bot.classify.values import Hit, Signal
@@ -93,6 +93,8 @@ def _citing_sentences(view: View) -> Iterator[tuple[Found, bool]]:
         match = _CITATION.search(text)
         if match is None or about_the_past(text) or hedged_decision(text, match.start()):
             continue
+        if under_consideration(text, match.start()):
+            continue  # "we are considering whether sections 31 and 38 apply": not yet applied
         yield Found(sentence, match), listed
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.classify.rules.scope import NOT_HELD, REFUSED
-from bot.classify.text import View, find, find_all
+from bot.classify.text import View, find_all
 from bot.classify.values import Hit, Signal
 
 _WHO = r"(?:our|my|the (?:council|trust|force|department|authority|university|board|college)'?s?)"
@@ -89,6 +89,13 @@ _DATA_NAME = re.compile(
     r"|policy|contract|schedule|report",
     re.I,
 )
+# "we are not yet in a position to provide our response to your request": not a response
+_NOT_YET = re.compile(
+    r"\bnot (?:yet )?(?:in a position|able|ready) to (?:provide|send|issue|give|respond)"
+    r"|\b(?:unable|not able) to (?:provide|send) (?:you (?:with )?)?(?:a|our|the|your) (?:full )?"
+    r"(?:response|reply)",
+    re.I,
+)
 _RESPONSE_NAME = re.compile(r"respon|reply|decision|outcome|answer|letter", re.I)
 
 
@@ -103,8 +110,10 @@ def _answer(line: str) -> bool:
 
 
 def response_delivered(view: View) -> Hit | None:
-    found = find(view, _DELIVERED)
-    return Hit(Signal.RESPONSE, found.quote, 0.75) if found else None
+    for found in find_all(view, _DELIVERED):
+        if not _NOT_YET.search(found.sentence.text):
+            return Hit(Signal.RESPONSE, found.quote, 0.75)
+    return None
 
 
 def information_disclosed(view: View) -> Hit | None:

@@ -13,16 +13,33 @@ from __future__ import annotations
 
 import re
 
-from bot.classify.text import Found, View, find_all, in_subject
+from bot.classify.dates import all_dates
+from bot.classify.text import Found, View, about_the_past, find_all, in_subject
 from bot.classify.values import Hit, Signal
 
-_REVIEW = r"(?:internal review|review|reconsideration|requirement for review|appeal)"
+_AUTHORITY = r"(?:council|trust|force|department|university|board|authority|college|school)'s"
+_REVIEW = (
+    r"(?:internal review|review|reconsideration|requirement for review|appeal"
+    r"|representations)"  # EIR reg 11: "representations", "the Council will reconsider"
+)
+_REVIEWER = (
+    r"(?:review(?:ing)? officer|reviewer|review panel|review team|internal review team"
+    r"|information review panel)"
+)
 _ACK = re.compile(
     rf"\b(?:received|receipt of|acknowledge|logged|registered) your (?:e-?mail |letter )?"
     rf"(?:request(?:ing)?|requirement|application|asking) (?:for )?(?:an? )?{_REVIEW}"
     rf"|\byour (?:{_REVIEW}|request for (?:an? )?{_REVIEW}|review request)\b.{{0,80}}?\b"
-    rf"(?:has been|was|is being|will be) (?:received|logged|passed|allocated|assigned|registered"
-    rf"|forwarded|given)"
+    rf"(?:has been|have been|was|were|is being|are being|will be) (?:received|logged|passed"
+    rf"|allocated|assigned|registered|forwarded|given)"
+    rf"|\b(?:passed|referred|allocated|assigned|forwarded) (?:it |this )?to (?:the |a |an |our )?"
+    rf"(?:{_AUTHORITY} )?(?:independent |senior )?{_REVIEWER}"
+    rf"|\bwho will (?:re-?consider|review|re-?examine|consider (?:the|its|our) (?:original"
+    rf" |initial )?(?:decision|response))\b"
+    rf"|\b(?:aims?|will aim|endeavours?|tries|try) to (?:complete|conclude) (?:all |its |our )?"
+    rf"(?:internal )?reviews within\b"
+    rf"|\bask(?:s|ed|ing)? (?:the \w+|us|me) to (?:review|reconsider) (?:its|our|the|their)"
+    rf" (?:response|decision|handling|refusal)"
     rf"|\b(?:the|an|your) (?:internal )?review (?:will be|is being|has been) (?:carried out"
     rf"|conducted|undertaken|allocated|assigned|passed)"
     rf"|\b(?:we will|we aim to|we'll|will aim to|we shall|I will|I shall|I aim to) (?:aim to )?"
@@ -34,7 +51,7 @@ _ACK = re.compile(
     rf"|requirement for review|your {_REVIEW} request)",
     re.I,
 )
-_AUTHORITY = r"(?:council|trust|force|department|university|board|authority|college|school)'s"
+_BY = re.compile(r"\b(?:by|no later than|on or before)\s+", re.I)
 _DECIDED = re.compile(
     r"\b(?:I|we) have (?:now )?(?:completed|carried out|conducted|undertaken|concluded|finished)"
     r" (?:the|an?|your|my|our|this) (?:internal review|review|reconsideration)"
@@ -55,7 +72,9 @@ _DECIDED = re.compile(
     r"|re-?examined) (?:the|your|our) (?:original |initial )?(?:request|response|decision|handling"
     r"|refusal)"
     r"|\b(?:the|my|this) (?:internal )?review (?:has )?(?:found|concluded|determined|considered"
-    r"|upheld|is complete)",
+    r"|upheld|is complete)"
+    r"|\b(?:I|we|the (?:review )?panel|the reviewer) (?:have|has) (?:now |therefore )?decided that"
+    r" the (?:original|initial) (?:decision|response|refusal)",
     re.I,
 )
 _OUTCOME_SUBJECT = re.compile(
@@ -106,7 +125,9 @@ _OVERTURNED = re.compile(
     r"|engaged|withheld|refused|relied)"
     r"|\b(?:I|we) (?:have decided|will now|are now able|am now able) to (?:release|disclose"
     r"|provide)"
-    r"|\b(?:do|does|did|can)(?: not|n't) uphold the (?:original|initial) (?:decision|response)",
+    r"|\b(?:do|does|did|can)(?: not|n't) uphold the (?:original|initial) (?:decision|response)"
+    r"|\b(?:original|initial) (?:decision|response|refusal)\b.{0,40}"
+    r"\b(?:should|does|will|can|could) not (?:stand|be upheld|be maintained)",
     re.I,
 )
 
@@ -119,9 +140,21 @@ def _firm(view: View, pattern: re.Pattern[str], negatable: bool) -> Found | None
     return None
 
 
+def _due(view: View) -> tuple[tuple[str, str], ...]:
+    """When the review is due: the first date right after "by", "no later than" ..."""
+    for sentence in view.sentences:
+        if about_the_past(sentence.text):
+            continue
+        for match in _BY.finditer(sentence.text):
+            dates = all_dates(sentence.text[match.end() :], view.received)
+            if dates and dates[0][0] == 0:
+                return (("respond_by", dates[0][1].isoformat()),)
+    return ()
+
+
 def review_acknowledged(view: View) -> Hit | None:
     found = _firm(view, _ACK, False)
-    return Hit(Signal.REVIEW_ACK, found.quote, 0.85) if found else None
+    return Hit(Signal.REVIEW_ACK, found.quote, 0.85, dates=_due(view)) if found else None
 
 
 def review_decided(view: View) -> Hit | None:
