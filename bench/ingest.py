@@ -396,8 +396,8 @@ def main(argv: list[str] | None = None) -> int:
         section = [
             "## Ingest (bench/ingest.py)",
             "",
-            f"Run {dt.date.today().isoformat()}: `.venv/bin/python bench/ingest.py --results`"
-            f"{' --profile' if args.profile else ''} ({time.perf_counter() - bench_started:.0f}"
+            f"Run {dt.date.today().isoformat()}: `.venv/bin/python bench/ingest.py --results"
+            f"{' --profile' if args.profile else ''}` ({time.perf_counter() - bench_started:.0f}"
             f" s in all), against a local Dovecot (maildir, TLS on 127.0.0.1), SQLite "
             f"database. Machine: Python {platform.python_version()}, {platform.machine()} "
             f"Linux VM, {os.cpu_count()} vCPUs shared with other work (load average before "

@@ -1,11 +1,13 @@
 """Load and parse stored raw messages, in worker processes when it pays (edge).
 
 Parsing is pure CPU work (MIME, charsets, PDF text), so a large sync spreads it over
-worker processes, one per CPU, while the main process keeps fetching and writing to the
-database. Small syncs (fewer than ``POOL_MIN`` messages so far) parse in-process: no
-worker is started for the usual handful of new messages. Either way ``submit`` returns
-the chunks in order and each ``Parsed`` says which raw message it is and, when loading
-or parsing failed, at which stage and why.
+worker processes while the main process keeps fetching and writing to the database:
+one worker per CPU but one, since the main process keeps a CPU busy itself (on 2 CPUs
+a second worker was 5-15% faster but took the sync over its memory goal; see
+bench/RESULTS.md). Small syncs (fewer than ``POOL_MIN`` messages so far) parse
+in-process: no worker is started for the usual handful of new messages. Either way
+``submit`` returns the chunks in order and each ``Parsed`` says which raw message it is
+and, when loading or parsing failed, at which stage and why.
 
 Workers are forked (Linux) and die with the main process. If a worker crashes, the
 pool is abandoned and the rest is parsed in-process.
@@ -21,7 +23,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,7 @@ from bot.rawstore import RawStore
 
 CHUNK = 50  # messages per task sent to a worker
 POOL_MIN = 200  # messages parsed in-process before workers are started
-MAX_WORKERS = 8
+MAX_WORKERS = 4  # each costs ~15-40 MB of memory of its own
 _CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -79,14 +81,15 @@ class PendingParse:
             assert self._future is not None
             try:
                 self._result = self._future.result()
-            except BrokenProcessPool:  # a worker died (crash, OOM): do it here instead
+            except (BrokenProcessPool, CancelledError):  # a worker died (crash, OOM), so
+                # the pool was given up and its queued chunks cancelled: do it here instead
                 self._pool.abandon()
                 self._result = parse_stored(self._pool.raws, self._items, self._pool.limits)
         return self._result
 
 
 class ParsePool:
-    """Parses chunks of raw messages; ``workers``: None = one per CPU, 0 = in-process."""
+    """Parses chunks of raw messages; ``workers``: None = one per CPU but one, 0 = in-process."""
 
     def __init__(self, raw_root: Path, limits: ParseLimits, workers: int | None = None) -> None:
         self.raws = RawStore(raw_root, fsync=False)
@@ -145,7 +148,7 @@ def _default_workers() -> int:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    return min(cpus, MAX_WORKERS) if cpus > 1 else 0
+    return min(cpus - 1, MAX_WORKERS)
 
 
 _worker_raws: RawStore | None = None

@@ -90,7 +90,7 @@ def sync_once(
 ) -> SyncReport:
     """Fetch everything new from every folder and process what was stored.
 
-    ``workers``: parser processes (None: one per CPU when there is enough mail; 0: parse
+    ``workers``: parser processes (None: one per CPU but one, when there is enough mail; 0: parse
     in this process). ``config`` is handed to the per-message step.
     """
     report = SyncReport()
@@ -480,10 +480,10 @@ def _process_in_batch(batch: BatchContext, raw_row: RawMessage, email: Email) ->
     """
     own = email.from_addr in batch.threader.world.own_addresses  # imported sent mail
     message = _message_row(raw_row.id, email, raw_row.id in batch.sent or own)
-    batch.session.add(message)
-    batch.session.flush()
+    batch.session.add(message)  # flushed only when a step needs its id (batching)
     batch.threader.thread(batch.session, message, email)
-    classify_message(message, email)  # incoming only; an operator's kind is kept
+    if message.status != MessageStatus.UNRELATED.value:  # newsletters, personal mail: no need
+        classify_message(message, email)  # incoming only; an operator's kind is kept
     if message.request is not None:  # what it did to the request: state, events, due date
         apply_to_request(batch.session, message.request, message, batch.config)
     raw_row.status = PROCESSED

@@ -7,6 +7,7 @@ import json
 import mailbox
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -208,6 +209,35 @@ def test_parsing_in_worker_processes_gives_the_same_result(
         assert session.scalars(select(Quarantine.stage)).one() == "load"
         subjects = {m.subject for m in session.scalars(select(Message))}
     assert subjects == {f"FOI reply {n}" for n in range(25) if n != 7}
+
+
+_PARSE_IN_WORKER = parsepool._parse_in_worker
+
+
+def _die_on_the_second_chunk(items: list[tuple[int, str]]) -> list[parsepool.Parsed]:
+    """Run in a parser worker (so defined at module level, to be picklable)."""
+    if items[0][0] == 10:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _PARSE_IN_WORKER(items)
+
+
+def test_a_parser_worker_that_dies_costs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-run (a crash, the OOM killer): its chunks are parsed in-process."""
+    raws = RawStore(tmp_path / "raw")
+    shas = raws.put_many([make_message(n) for n in range(60)])
+    monkeypatch.setattr(parsepool, "POOL_MIN", 0)
+    monkeypatch.setattr(parsepool, "CHUNK", 10)
+    monkeypatch.setattr(parsepool, "_parse_in_worker", _die_on_the_second_chunk)
+    pool = parsepool.ParsePool(tmp_path / "raw", ParseLimits(), workers=2)
+    try:
+        chunks = pool.submit(list(enumerate(shas)))
+        parsed = [item for chunk in chunks for item in chunk.result()]
+    finally:
+        pool.close()
+    assert [p.raw_id for p in parsed] == list(range(60))
+    assert all(p.email is not None for p in parsed)
 
 
 # -- the raw store -------------------------------------------------------------------------

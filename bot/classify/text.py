@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from bot.deadlines import london_date
 from bot.parse import Email
@@ -127,6 +128,11 @@ class View:
             a.filename for a in self.email.attachments if a.text is None
         )
 
+    @cached_property
+    def all_text(self) -> str:
+        """Every sentence, joined by newlines."""
+        return "\n".join(s.text for s in self.sentences)
+
     def lines(self) -> Iterator[tuple[str, str]]:
         """(where, line) of the body and the attachments; table cells (an HTML table
         rendered as text columns, 3+ spaces apart) are lines of their own."""
@@ -188,6 +194,7 @@ def hedged_decision(sentence: str, start: int) -> bool:
     return any(_reaches(sentence, m, start) for m in hedges) and not _DECIDED.search(sentence)
 
 
+@lru_cache(maxsize=8192)  # asked for every sentence by each of ~30 rules
 def about_the_past(sentence: str) -> bool:
     """The sentence is about an earlier request or response (but a refusal of a repeated
     request, s.14(2), names the earlier request as its ground)."""
@@ -207,6 +214,8 @@ def find_all(
     ``past=True`` drops sentences about an earlier request.
     """
     words = HEDGE if hedge is True else hedge or None
+    if _prefilter_ok(pattern) and pattern.search(view.all_text) is None:
+        return  # no sentence can match what the whole text does not (cheap first check)
     for sentence in view.sentences:
         if past and about_the_past(sentence.text):
             continue
@@ -215,6 +224,14 @@ def find_all(
                 continue
             yield Found(sentence, match)
             break
+
+
+@lru_cache(maxsize=512)
+def _prefilter_ok(pattern: re.Pattern[str]) -> bool:
+    """A match inside one sentence is also a match in all the text joined by newlines (no
+    anchors or look-arounds that could depend on where the sentence starts or ends; a
+    ``\\b`` still holds next to the newline)."""
+    return not any(token in pattern.pattern for token in ("^", "$", "(?<", "(?=", "(?!"))
 
 
 def find(

@@ -135,6 +135,8 @@ class Threader:
         learn_sender: bool,
     ) -> None:
         """Put ``message`` on ``request`` and learn from it: keys, references, the sender."""
+        if message.id is None:
+            session.flush()  # references and events name the message
         message.request = request
         message.request_id = request.id
         message.status = MessageStatus.MATCHED.value
