@@ -1,4 +1,4 @@
-"""Reading a CSV of requests sent outside foibot (pure: text in, values out).
+"""Reading a CSV of requests sent outside foibot (no I/O: text in, `NewRequest` values out).
 
 Header: ``authority,subject,sent_at`` and optionally ``regime``, ``campaign``,
 ``references`` (separated by ``;``) and ``body``. ``sent_at`` is ISO-8601; without an
