@@ -37,7 +37,8 @@ class AuthorityRecord:
 
 
 def domain_of(address: str) -> str:
-    return address.rpartition("@")[2].lower()
+    """``FOI@Council.gov.uk.`` → ``council.gov.uk``."""
+    return address.rpartition("@")[2].lower().strip(".")
 
 
 def _enum_value(raw: str) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.authorities import domain_of as domain_of  # re-exported for the rules
 from bot.parse import Email
 from bot.references import FoundReference, find_references
 from bot.vocabulary import Direction
@@ -74,10 +75,6 @@ def conversation_key(thread_index: str | None) -> str | None:
     except (binascii.Error, ValueError):
         return None
     return base64.b64encode(raw[:22]).decode() if len(raw) >= 22 else None
-
-
-def domain_of(address: str) -> str:
-    return address.rpartition("@")[2].lower().strip(".")
 
 
 def parent_domains(domain: str) -> list[str]:

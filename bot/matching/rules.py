@@ -26,6 +26,7 @@ from bot.matching.facts import (
     domain_of,
     local_part_tag,
     parent_domains,
+    shingles,
     subject_words,
 )
 from bot.references import is_tracking_token
@@ -227,8 +228,6 @@ def subject_match(facts: MessageFacts, world: World) -> list[Hit]:
 
 
 def quoted_request(facts: MessageFacts, world: World) -> list[Hit]:
-    from bot.matching.facts import shingles  # local: only needed when there are requests
-
     if not world.requests:
         return []
     text = shingles(f"{facts.quoted_text}\n{facts.reply_text}\n{facts.attachment_text}")
