@@ -319,6 +319,19 @@ class Draft(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     approved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # The facts the letter was rendered from (JSON), kept for audit and re-rendering.
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    from_addr: Mapped[str | None] = mapped_column(String(320))  # fixed at approval
+    # Set when the recipient is new (seen in one message only): the operator must
+    # confirm it before approval; cleared by confirmation.
+    address_note: Mapped[str | None] = mapped_column(Text)
+    # Outbox sub-state while status is "sending": "smtp" (transaction open, final dot
+    # not yet written) then "dot" (committed just before the final dot is written, so
+    # a crash after it means the server has, or is about to have, the letter).
+    phase: Mapped[str | None] = mapped_column(String(16))
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    sent_copy_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # copy in Sent
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
 class SyncState(Base):
