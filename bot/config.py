@@ -142,6 +142,13 @@ class Smtp(SecretRef):
     ca_file: Path | None = None
     timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
     from_address: str | None = None  # default: requester.email
+    auth: Literal["password", "xoauth2"] = "password"
+    # Who puts the copy of a sent letter in the Sent folder: foibot ("append"), the
+    # submission server itself ("server": Gmail, Microsoft 365), or nobody ("none").
+    sent_copy: Literal["append", "server", "none"] = "append"
+    max_per_minute: int = Field(default=20, ge=1, le=10_000)  # batch sending rate limit
+    max_attempts: int = Field(default=8, ge=1, le=100)  # then the draft is "failed"
+    retry_seconds: float = Field(default=60.0, gt=0, le=86_400)  # first retry; doubles
 
     @model_validator(mode="after")
     def _no_silent_plaintext(self) -> Smtp:
@@ -197,6 +204,11 @@ class Authorities(_Section):
     csv: Path | None = None
 
 
+class Letters(_Section):
+    # A directory of Jinja2 letter templates that override the shipped ones by name.
+    template_dir: Path | None = None
+
+
 class Config(_Section):
     requester: Requester
     mailbox: Mailbox
@@ -206,6 +218,7 @@ class Config(_Section):
     digest: Digest = Digest()
     web: Web = Web()
     authorities: Authorities = Authorities()
+    letters: Letters = Letters()
 
     source: Path = Path(DEFAULT_CONFIG_NAME)  # set by load_config, not read from TOML
 
@@ -234,6 +247,7 @@ _PATH_KEYS = (
     ("database", "raw_dir"),
     ("web", "password_hash_file"),
     ("authorities", "csv"),
+    ("letters", "template_dir"),
 )
 
 
