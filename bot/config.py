@@ -283,7 +283,13 @@ def config_from_dict(data: dict[str, Any], source: Path) -> Config:
         config = Config.model_validate({**data, "source": source.absolute()})
     except ValidationError as err:
         raise ConfigError(_describe(err), str(source)) from err
-    return _resolve_paths(config)
+    config = _resolve_paths(config)
+    from bot.letters import template_problems  # jinja2 only when letters are configured
+
+    problems = template_problems(config.letters.template_dir)
+    if problems:
+        raise ConfigError(problems, str(source))
+    return config
 
 
 def _secret_literals(data: dict[str, Any]) -> list[str]:

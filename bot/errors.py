@@ -45,3 +45,40 @@ class StoreError(BotError):
 
 class ConnectError(BotError):
     """A server (IMAP, SMTP, database) cannot be reached or refused us."""
+
+
+class LetterError(InputError):
+    """A letter's fields cannot be sent safely: a bad address, Message-ID or empty text.
+
+    ``problems`` holds one line per problem, each naming the field.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class SendError(ConnectError):
+    """The SMTP server cannot be used at all: login refused, untrusted certificate, TLS.
+
+    Nothing was sent; the letters stay approved until the configuration is fixed.
+    """
+
+
+class LetterTemplateError(BotError):
+    """A letter template cannot be found, parsed or rendered; the message names it.
+
+    ``template`` is the template's name (``chaser.txt.j2``), ``problem`` what is wrong.
+    """
+
+    def __init__(self, template: str, problem: str) -> None:
+        self.template = template
+        self.problem = problem
+        super().__init__(f"letter template {template}: {problem}")
+
+
+class SentFolderError(BotError):
+    """The Sent folder cannot be searched or written (IMAP or Maildir).
+
+    Never about the letter itself: a sent letter stays sent, its copy is retried.
+    """

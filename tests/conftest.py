@@ -9,8 +9,15 @@ import pytest
 
 from tests.servers.fixtures import dovecot, imap_user
 from tests.servers.postgres import PostgresCluster, postgres_cluster
+from tests.servers.smtp import smtp_certificate, smtp_factory, smtp_server
 
-__all__ = ["dovecot", "imap_user"]  # fixtures shared by the whole suite
+__all__ = [  # fixtures shared by the whole suite
+    "dovecot",
+    "imap_user",
+    "smtp_certificate",
+    "smtp_factory",
+    "smtp_server",
+]
 
 MINIMAL_CONFIG = """\
 [requester]

@@ -194,3 +194,18 @@ def test_two_secret_sources_are_refused(write_config: Callable[..., Path]) -> No
     with pytest.raises(ConfigError) as err:
         load_config(write_config(IMAP + 'password_env = "A"\npassword_file = "b"\n'))
     assert "mailbox: give only one of password_env, password_file" in str(err.value)
+
+
+def test_a_broken_letter_template_is_reported_at_load_naming_the_file(
+    write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """[letters] template_dir is checked when the config is loaded, not when a letter is due."""
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    (letters / "chaser.txt.j2").write_text("Subject: x\n\n{% if %}\n", encoding="utf-8")
+    (letters / "chasr.txt.j2").write_text("Subject: x\n\nhello\n", encoding="utf-8")
+    path = write_config(MINIMAL_CONFIG + f'\n[letters]\ntemplate_dir = "{letters}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    text = str(caught.value)
+    assert "chaser.txt.j2 line 3" in text and "chasr.txt.j2 is not a letter" in text

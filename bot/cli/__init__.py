@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "bot.cli.mail_cmd",  # sync, import, explain, quarantine
     "bot.cli.holding_cmd",  # holding-pen list / assign / dismiss
     "bot.cli.messages_cmd",  # messages show / reclassify
+    "bot.cli.drafts_cmd",  # drafts list / show / edit / approve / reject / sweep / send
+    "bot.cli.campaign_cmd",  # campaign create
     "bot.cli.run_cmd",  # run
 )
 

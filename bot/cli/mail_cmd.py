@@ -27,6 +27,7 @@ from bot.rematch import rematch_held
 from bot.secrets import mailbox_password
 from bot.store import Database
 from bot.store.models import Quarantine, RawMessage
+from bot.timeutil import today_london
 
 
 def raw_store(config: Config) -> RawStore:
@@ -67,6 +68,14 @@ def run_sync(config: Config, db: Database, source: MailSource | None = None) -> 
     return report
 
 
+def draft_due(config: Config, db: Database) -> int:
+    """Run the drafting triggers over every open request; the number of new drafts."""
+    from bot.store.drafts import sweep
+
+    with db.session() as session:
+        return len(sweep(session, config, today_london()))
+
+
 @click.command()
 @click.option("--once", is_flag=True, help="Sync once and exit (the daemon is `foibot run`).")
 @pass_app
@@ -82,7 +91,8 @@ def sync(app: AppContext, once: bool) -> None:
     config = app.config()
     with open_db(app) as db:
         report = run_sync(config, db)
-    click.echo(f"sync: {report.summary()}")
+        drafted = draft_due(config, db)
+    click.echo(f"sync: {report.summary()}, {drafted} new drafts")
 
 
 @click.command("import")

@@ -193,6 +193,30 @@ def set_state_cmd(app: AppContext, request_id: str, state: str, reason: str) -> 
         click.echo(f"request {request.id} is now {request.state} (set by the operator)")
 
 
+@requests.command("dispute")
+@click.argument("request_id")
+@click.option("--reason", required=True, help="Why you believe the information is held.")
+@pass_app
+def dispute_cmd(app: AppContext, request_id: str, reason: str) -> None:
+    """Dispute a "not held" answer: foibot drafts an internal review request.
+
+    \b
+    Example:
+      foibot requests dispute 5 --reason "their 2024 annual report cites these figures"
+    """
+    from bot.store.drafts import dispute, sweep
+
+    config = app.config()
+    with open_db(app) as db, db.session() as session:
+        request = get_request(session, request_id)
+        dispute(session, request, reason)
+        session.flush()
+        made = sweep(session, config, today_london(), request_ids=[request.id])
+        click.echo(f"request {request.id}: dispute recorded")
+        for draft in made:
+            click.echo(f"draft {draft.id}: {draft.kind} ({draft.trigger}); `foibot drafts show`")
+
+
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")

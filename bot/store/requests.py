@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.config import Config
 from bot.errors import InputError, NotFoundError
-from bot.references import normalize_reference
+from bot.references import is_tracking_token, normalize_reference
 from bot.store.authorities import find_authority
 from bot.store.clocks import overdue_flags, refresh_response_due, request_deadlines
 from bot.store.models import Campaign, Event, Request, RequestReference
@@ -41,7 +41,12 @@ def regime_for(nation: str, default: Regime) -> Regime:
 
 
 def new_tracking_token() -> str:
-    return "FOI-" + secrets.token_hex(3).upper()
+    """``FOI-XXXXXX`` with at least one hex letter: an all-digit token would look like a
+    phone or reference number, and ``is_tracking_token`` does not accept it."""
+    while True:
+        token = "FOI-" + secrets.token_hex(3).upper()
+        if is_tracking_token(token):
+            return token
 
 
 def add_request(session: Session, new: NewRequest, config: Config) -> Request:

@@ -22,6 +22,7 @@ from bot.config import Config
 from bot.matching import (
     FREE_MAIL,
     AuthorityFacts,
+    Evidence,
     Match,
     MessageFacts,
     RequestFacts,
@@ -45,6 +46,7 @@ from bot.store.models import (
     Authority,
     AuthorityAddress,
     Campaign,
+    Draft,
     Event,
     Message,
     Request,
@@ -116,6 +118,9 @@ class Threader:
         """Decide where ``message`` goes and record it (the caller commits)."""
         facts = MessageFacts.from_email(email, Direction(message.direction))
         message.conversation = facts.conversation
+        ours = self._our_letter(session, message, facts)
+        if ours is not None:
+            return ours
         decision = match(facts, self.world)
         if decision.verdict == "new_request":
             return self._new_request(session, message, email, facts, decision)
@@ -150,6 +155,37 @@ class Threader:
                 self.world.add_reference(ref.normalized, request.id)
         if learn_sender and not self._shared_domain(facts.sender):
             self.learn_sender(session, request, facts.sender)
+
+    def _our_letter(self, session: Session, message: Message, facts: MessageFacts) -> Match | None:
+        """The copy of a letter foibot's outbox sent: on the draft's request, as its kind.
+
+        The outbox recorded the request (for an initial request, it made it) and the
+        Message-ID; without this, a sent request without a token in its subject could be
+        matched by topic only, or made into a second request. The request's ``sent``
+        event then names this message, so the lifecycle does not apply the request twice.
+        """
+        if message.direction != Direction.OUTGOING or not message.message_id:
+            return None
+        if f"mid:{message.message_id}" not in self.world.thread_keys:
+            return None  # the outbox records this key for every letter it sends
+        draft = session.scalars(
+            select(Draft).where(
+                Draft.message_id == message.message_id, Draft.request_id.is_not(None)
+            )
+        ).first()
+        request = session.get(Request, draft.request_id) if draft and draft.request_id else None
+        if draft is None or request is None:
+            return None
+        message.kind = draft.kind
+        evidence = Evidence("outbox", f"the letter sent for draft {draft.id}", 1.0, (request.id,))
+        decision = Match("assigned", request.id, "outbox", 1.0, (evidence,))
+        _record_decision(message, decision)
+        self.attach(session, message, request, facts, learn_sender=False)
+        if draft.kind == OutgoingKind.REQUEST:
+            for event in request.events:
+                if event.kind == "sent" and event.message_id is None:
+                    event.message_id = message.id
+        return decision
 
     def _shared_domain(self, address: str) -> bool:
         """At a domain several authorities use (a shared service): learning it would mislead."""
