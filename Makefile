@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
-# Debian packages the test suite starts for real (IMAP server, PostgreSQL).
-TEST_DEBS := dovecot-imapd postgresql
+# Debian packages the test suite starts for real: IMAP server, PostgreSQL, the browser
+# (Playwright drives Debian's chromium; never `playwright install`), systemd-analyze.
+TEST_DEBS := dovecot-imapd postgresql chromium systemd
 
 .PHONY: run test lint bench system-deps venv test-venv clean
 

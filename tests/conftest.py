@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.browser import browser, page
 from tests.servers.fixtures import dovecot, imap_user
 from tests.servers.postgres import PostgresCluster, postgres_cluster
 from tests.servers.smtp import smtp_certificate, smtp_factory, smtp_server
 
 __all__ = [  # fixtures shared by the whole suite
+    "browser",
     "dovecot",
     "imap_user",
+    "page",
     "smtp_certificate",
     "smtp_factory",
     "smtp_server",

@@ -30,6 +30,9 @@ COMMAND_MODULES = (
     "bot.cli.drafts_cmd",  # drafts list / show / edit / approve / reject / sweep / send
     "bot.cli.campaign_cmd",  # campaign create
     "bot.cli.run_cmd",  # run
+    "bot.cli.status_cmd",  # status
+    "bot.cli.digest_cmd",  # digest
+    "bot.cli.web_cmd",  # web
 )
 
 

@@ -1,0 +1,7 @@
+"""`foibot digest`: placeholder module, filled in by its stage."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
