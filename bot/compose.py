@@ -177,9 +177,12 @@ def build_message(
     to_name: str = "",
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
+    html: str | None = None,
 ) -> EmailMessage:
     """The letter as an ``EmailMessage`` whose ``as_bytes()`` is what SMTP sends.
 
+    With ``html`` (the weekly digest) it is ``multipart/alternative``: the text first,
+    then the HTML, both UTF-8; the headers are the same either way.
     Raises ``LetterError`` listing every problem (see ``validate_draft_fields``).
     """
     problems = validate_draft_fields(
@@ -193,6 +196,8 @@ def build_message(
     )
     if date.tzinfo is None:
         problems.append("date: needs a time zone")
+    if html is not None and len(html) > MAX_BODY_CHARS:
+        problems.append(f"html: {len(html)} characters; at most {MAX_BODY_CHARS}")
     if problems:
         raise LetterError(problems)
     message = EmailMessage(policy=POLICY)
@@ -206,8 +211,12 @@ def build_message(
     if references:
         message.set_raw("References", folded_ids(references, len("References: ")))
     text = _normal_text(body)
-    cte = "7bit" if _seven_bit(text) else "quoted-printable"
-    message.set_content(text, subtype="plain", charset="utf-8", cte=cte)
+    message.set_content(text, subtype="plain", charset="utf-8", cte=_cte(text))
+    if html is not None:
+        page = _normal_text(html)
+        message.add_alternative(page, subtype="html", charset="utf-8", cte=_cte(page))
+        for part in message.iter_parts():
+            del part["MIME-Version"]  # the stdlib repeats it in a part made this way
     _check_headers(message)
     return message
 
@@ -277,6 +286,10 @@ def folded_ids(ids: Sequence[str], first_line_used: int = 0, width: int = 78) ->
 def _normal_text(body: str) -> str:
     text = body.replace("\r\n", "\n").replace("\r", "\n")
     return text if text.endswith("\n") else text + "\n"
+
+
+def _cte(text: str) -> str:
+    return "7bit" if _seven_bit(text) else "quoted-printable"
 
 
 def _seven_bit(text: str) -> bool:

@@ -191,6 +191,15 @@ class Digest(_Section):
     time: dt.time = dt.time(8, 0)
 
 
+class Daemon(_Section):
+    """`foibot run`: how often it sends approved letters, how late a missed daily or weekly
+    job may still run, and how often a standby process checks whether it may take over."""
+
+    send_seconds: int = Field(default=30, ge=1, le=3600)
+    misfire_grace_seconds: int = Field(default=3600, ge=1, le=86_400)
+    standby_poll_seconds: float = Field(default=5.0, gt=0, le=600)
+
+
 class Web(_Section):
     host: str = "127.0.0.1"
     port: Port = 8080
@@ -198,6 +207,7 @@ class Web(_Section):
     password_hash_env: str | None = None
     password_hash_file: Path | None = None
     password_hash_credential: str | None = None
+    session_hours: int = Field(default=12, ge=1, le=720)  # a login lasts this long at most
 
 
 class Authorities(_Section):
@@ -216,6 +226,7 @@ class Config(_Section):
     smtp: Smtp = Smtp()
     deadlines: Deadlines = Deadlines()
     digest: Digest = Digest()
+    daemon: Daemon = Daemon()
     web: Web = Web()
     authorities: Authorities = Authorities()
     letters: Letters = Letters()

@@ -82,3 +82,17 @@ class SentFolderError(BotError):
 
     Never about the letter itself: a sent letter stays sent, its copy is retried.
     """
+
+
+class DaemonError(BotError):
+    """`foibot run` cannot go on safely, e.g. it lost its single-instance lock."""
+
+    exit_code = 1
+
+
+class Interrupted(BotError):
+    """A long step stopped early because foibot is stopping; what it committed stays."""
+
+
+class DigestError(BotError):
+    """The weekly digest cannot be sent: no recipients, or the outbox could not send it."""

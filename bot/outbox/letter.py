@@ -37,7 +37,8 @@ def sender_address(draft: Draft, config: Config) -> str:
 
 
 def letter_bytes(draft: Draft, config: Config, date: dt.datetime) -> bytes:
-    """The exact bytes sent for ``draft`` with the Date ``date`` (also the Sent copy)."""
+    """The exact bytes sent for ``draft`` with the Date ``date`` (also the Sent copy);
+    ``multipart/alternative`` when the draft carries an HTML version."""
     message = build_message(
         from_addr=sender_address(draft, config),
         from_name=config.requester.name,
@@ -48,8 +49,15 @@ def letter_bytes(draft: Draft, config: Config, date: dt.datetime) -> bytes:
         in_reply_to=draft.in_reply_to,
         references=list(draft.references_header or []),
         date=date,
+        html=_html_part(draft),
     )
     return message.as_bytes()
+
+
+def _html_part(draft: Draft) -> str | None:
+    """The HTML alternative a draft carries in ``context["html"]`` (the weekly digest)."""
+    html = (draft.context or {}).get("html")
+    return html if isinstance(html, str) and html.strip() else None
 
 
 class LetterSender:

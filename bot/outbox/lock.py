@@ -16,7 +16,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store import Database
 
@@ -26,22 +27,37 @@ ADVISORY_KEY = 0x0F0B_0710  # "foibot outbox"
 @contextlib.contextmanager
 def outbox_lock(db: Database) -> Iterator[bool]:
     """Yields True while this process holds the lock, False when another one does."""
+    with database_lock(db, ".outbox-lock", ADVISORY_KEY) as held:
+        yield held is not None
+
+
+@contextlib.contextmanager
+def database_lock(db: Database, suffix: str, key: int) -> Iterator[Connection | Path | str | None]:
+    """A lock on ``db`` for one process at a time (the outbox's, the daemon's).
+
+    SQLite: ``flock`` on the file beside the database named with ``suffix``; PostgreSQL:
+    the session advisory lock ``key``. Yields what holds the lock (the lock file's
+    path, or the PostgreSQL connection, which must stay open), or None when another
+    process holds it. An in-memory SQLite database needs no lock (yields ``":memory:"``).
+    """
     url = db.engine.url
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
-            yield True
+            yield ":memory:"
             return
-        with _file_lock(Path(url.database + ".outbox-lock")) as held:
-            yield held
+        path = Path(url.database + suffix)
+        with _file_lock(path) as held:
+            yield path if held else None
         return
     with db.engine.connect() as conn:
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        held = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}))
+        held = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}))
         try:
-            yield held
+            yield conn if held else None
         finally:
             if held:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                with contextlib.suppress(SQLAlchemyError):  # a lost session has no lock
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
 
 
 @contextlib.contextmanager

@@ -113,11 +113,24 @@ class Threader:
         self.config = config
         own = {config.requester.email.lower()} if config else set()
         self.world = load_world(session, frozenset(own))
+        # foibot's own weekly digests: a copy (in Sent, or in INBOX when it was sent to
+        # the requester) is never FOI correspondence, whatever references it quotes.
+        self.digests = frozenset(
+            session.scalars(
+                select(Draft.message_id).where(
+                    Draft.kind == "digest", Draft.message_id.is_not(None)
+                )
+            )
+        )
 
     def thread(self, session: Session, message: Message, email: Email) -> Match:
         """Decide where ``message`` goes and record it (the caller commits)."""
         facts = MessageFacts.from_email(email, Direction(message.direction))
         message.conversation = facts.conversation
+        if message.message_id in self.digests:
+            decision = Match("unrelated", note="foibot's own weekly digest")
+            _record_decision(message, decision)
+            return decision
         ours = self._our_letter(session, message, facts)
         if ours is not None:
             return ours
