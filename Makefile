@@ -29,8 +29,7 @@ venv: $(VENV)/.installed
 test-venv: $(VENV)/.installed-test
 
 run: venv
-	$(BIN)/foibot --config $(CONFIG) init
-	$(BIN)/foibot --config $(CONFIG) run
+	BIN=$(BIN) CONFIG=$(CONFIG) sh demo/run.sh
 
 system-deps:
 	@missing=""; for p in $(TEST_DEBS); do \
