@@ -64,7 +64,11 @@ def list_cmd(
         click.echo("No drafts.")
         return
     for r in records:
-        where = f"request {r['request_id']}" if r["request_id"] else "new request"
+        where = (
+            f"request {r['request_id']}"
+            if r["request_id"]
+            else ("weekly digest" if r["kind"] == "digest" else "new request")
+        )
         click.echo(f"#{r['id']}  {r['status']:<8}  {r['kind']:<14} {where}  to {r['to']}")
         click.echo(f"    {header_text(r['subject'])}")
         click.echo(f"    why: {r['trigger']}")
