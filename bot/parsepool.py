@@ -9,8 +9,14 @@ in-process: no worker is started for the usual handful of new messages. Either w
 ``submit`` returns the chunks in order and each ``Parsed`` says which raw message it is
 and, when loading or parsing failed, at which stage and why.
 
+Each parsed message is classified here too (``bot.classify`` needs the Email only), so
+that work is spread over the workers as well; the per-message step uses the answer
+instead of classifying again.
+
 Workers are forked (Linux) and die with the main process. If a worker crashes, the
-pool is abandoned and the rest is parsed in-process.
+pool is abandoned and the rest is parsed in-process. A caller with nothing else to do
+while it waits for a chunk takes queued ones over (``PendingParse.take_over``), so its
+own CPU parses too.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.classify import Classification, classify
 from bot.parse import Email, ParseLimits, parse_email
 from bot.rawstore import RawStore
 
@@ -39,12 +46,15 @@ _CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 @dataclass(frozen=True)
 class Parsed:
-    """A raw message loaded and parsed: its Email, or the stage that failed and why."""
+    """A raw message loaded and parsed: its Email and what ``classify`` makes of it (None
+    when classifying failed: the per-message step tries again and quarantines the message
+    if it fails there too), or the stage that failed and why."""
 
     raw_id: int
     email: Email | None
     stage: str = ""
     error: str = ""
+    classification: Classification | None = None
 
 
 def parse_stored(
@@ -57,11 +67,20 @@ def parse_stored(
         try:
             raw = raws.get(sha)
             stage = "parse"
-            out.append(Parsed(raw_id, parse_email(raw, limits)))
+            email = parse_email(raw, limits)
         except Exception as err:  # recorded with the message, which is quarantined
             detail = "".join(traceback.format_exception_only(err)).strip()
             out.append(Parsed(raw_id, None, stage, detail))
+            continue
+        out.append(Parsed(raw_id, email, classification=_classified(email)))
     return out
+
+
+def _classified(email: Email) -> Classification | None:
+    try:
+        return classify(email)
+    except Exception:  # classified again by the per-message step, where it is quarantined
+        return None
 
 
 class PendingParse:
@@ -74,7 +93,14 @@ class PendingParse:
         self._result = None if future is not None else parse_stored(pool.raws, items, pool.limits)
 
     def done(self) -> bool:
-        return self._future is None or self._future.done()
+        return self._result is not None or self._future is None or self._future.done()
+
+    def take_over(self) -> bool:
+        """Parse the chunk here instead, if no worker has started on it yet; True if so."""
+        if self._result is not None or self._future is None or not self._future.cancel():
+            return False
+        self._result = parse_stored(self._pool.raws, self._items, self._pool.limits)
+        return True
 
     def result(self) -> list[Parsed]:
         if self._result is None:
@@ -98,6 +124,7 @@ class ParsePool:
         self._submitted = 0
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
+        self._frozen = False
 
     def submit(self, items: Sequence[tuple[int, str]]) -> list[PendingParse]:
         out = []
@@ -116,9 +143,10 @@ class ParsePool:
         return self._executor
 
     def _start(self) -> ProcessPoolExecutor:
-        """Fork the workers now, with this process's objects frozen for the collector:
-        the workers' garbage collection then leaves the inherited objects alone, so
-        their memory pages stay shared instead of being copied into every worker."""
+        """Fork the workers now, with this process's objects frozen for the collector
+        until the pool is closed: neither the workers' garbage collection nor this
+        process's touches the inherited objects, so their memory pages stay shared
+        instead of being copied into every worker (and back in this process)."""
         executor = ProcessPoolExecutor(
             self._workers,
             mp_context=multiprocessing.get_context("fork"),
@@ -126,10 +154,8 @@ class ParsePool:
             initargs=(self.raws.root, self.limits, os.getpid()),
         )
         gc.freeze()
-        try:
-            executor.submit(int)  # the first task forks every worker
-        finally:
-            gc.unfreeze()
+        self._frozen = True
+        executor.submit(int)  # the first task forks every worker
         return executor
 
     def abandon(self) -> None:
@@ -141,6 +167,9 @@ class ParsePool:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+        if self._frozen:
+            gc.unfreeze()  # the objects of before the fork are collected as usual again
+            self._frozen = False
 
 
 def _default_workers() -> int:

@@ -32,6 +32,7 @@ from types import TracebackType
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot.classify import Classification
 from bot.config import Config
 from bot.mailbox.values import FolderBatch, FolderState, MailSource
 from bot.parse import Email, ParseLimits
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 BATCH = 200  # messages written per transaction
-MAX_IN_FLIGHT = 2_000  # messages handed to the parser and not yet written
+MAX_IN_FLIGHT = 600  # messages handed to the parser and not yet written
 # RawMessage.status: stored -> processed, or quarantined (and back to stored on retry)
 STORED, PROCESSED, QUARANTINED = MessageStatus.STORED.value, "processed", "quarantined"
 
@@ -348,8 +349,12 @@ class Processor:
             after = page[-1][0]
 
     def _drain(self, block: bool) -> None:
-        """Collect parsed messages in order (waiting when ``block`` or too many are out)."""
+        """Collect parsed messages in order (waiting when ``block`` or too many are out;
+        while waiting, this process parses the next chunk no worker has started, so the
+        parsed messages held in memory stay few)."""
         while self._queue and (block or self._in_flight > MAX_IN_FLIGHT or self._queue[0].done()):
+            while not self._queue[0].done() and any(p.take_over() for p in self._queue):
+                pass
             pending = self._queue.popleft()
             self._ready += pending.result()
             self._in_flight -= pending.count
@@ -447,13 +452,13 @@ def _write_batch(batch: BatchContext, parsed: Sequence[Parsed]) -> tuple[int, in
             _hold(batch, raw_row, item.stage, item.error)
             failed += 1
             continue
-        if not batch.isolate:
-            _process_in_batch(batch, raw_row, item.email)  # a failure redoes the batch
+        if not batch.isolate:  # a failure redoes the batch
+            _process_in_batch(batch, raw_row, item.email, item.classification)
             ok += 1
             continue
         try:
             with batch.unit():
-                _process_in_batch(batch, raw_row, item.email)
+                _process_in_batch(batch, raw_row, item.email, item.classification)
             ok += 1
         except Exception as err:  # per-message isolation: this message only is rolled back
             batch._threader = None  # its view may hold what the rollback undid
@@ -470,8 +475,11 @@ def _date_order(item: Parsed) -> dt.datetime:
     return (item.email.date if item.email else None) or _LAST
 
 
-def _process_in_batch(batch: BatchContext, raw_row: RawMessage, email: Email) -> None:
-    """Turn one parsed raw message into a Message.
+def _process_in_batch(
+    batch: BatchContext, raw_row: RawMessage, email: Email, classified: Classification | None
+) -> None:
+    """Turn one parsed raw message into a Message (``classified``: the parser's
+    classification of it, if any).
 
     The place for per-message steps that touch the database (matching, classifying).
     Anything raised here rolls back this message alone, which is then quarantined (the
@@ -483,7 +491,8 @@ def _process_in_batch(batch: BatchContext, raw_row: RawMessage, email: Email) ->
     batch.session.add(message)  # flushed only when a step needs its id (batching)
     batch.threader.thread(batch.session, message, email)
     if message.status != MessageStatus.UNRELATED.value:  # newsletters, personal mail: no need
-        classify_message(message, email)  # incoming only; an operator's kind is kept
+        classify_message(message, email, classified)  # incoming only; an operator's kind
+        # is kept
     if message.request is not None:  # what it did to the request: state, events, due date
         apply_to_request(batch.session, message.request, message, batch.config)
     raw_row.status = PROCESSED

@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from bot import parsepool, pipeline
+from bot.classify import Classification
 from bot.cli import main
 from bot.config import load_config
 from bot.mailbox import source_from_config
@@ -158,8 +159,13 @@ def test_a_failing_message_rolls_back_alone_in_its_batch(
         deliver(tmp_path / "mail", make_message(n))
     original = pipeline._process_in_batch
 
-    def fail_on_the_third(batch: pipeline.BatchContext, raw_row: RawMessage, email: Email) -> None:
-        original(batch, raw_row, email)  # writes its Message, then fails
+    def fail_on_the_third(
+        batch: pipeline.BatchContext,
+        raw_row: RawMessage,
+        email: Email,
+        classified: Classification | None,
+    ) -> None:
+        original(batch, raw_row, email, classified)  # writes its Message, then fails
         if email.subject == "FOI reply 2":
             raise RuntimeError("classifier exploded")
 

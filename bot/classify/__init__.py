@@ -41,6 +41,7 @@ _REFERENCE_PREFIX = 1_500  # authorities put their reference at the top of a let
 # Refusals on cost grounds, where advice on narrowing the request is owed (FOIA s.16,
 # FOISA s.15, EIR reg 9): recorded as ``advice_s16``.
 _COST_REFUSALS = frozenset({"s12", "reg12(4)(b)"})
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
 def run_rules(view: View, rules: Sequence[Rule] = RULES) -> list[tuple[str, Hit]]:
@@ -60,10 +61,19 @@ def _references(view: View) -> tuple[str, ...]:
     texts += [" ".join(text[:_REFERENCE_PREFIX].split()) for _, text in view.attachments]
     seen: dict[str, str] = {}
     for text in texts:
+        if _digits(text) < 3:
+            continue  # a reference has three digits at least: nothing to find
         for found in find_references(text):
             if not found.earlier:  # "identical to your request of 6 March (HU-FOI-23-118)"
                 seen.setdefault(found.normalized, found.text)
     return tuple(seen.values())
+
+
+def _digits(text: str) -> int:
+    """How many characters of ``text`` are digits (``str.isdigit``)."""
+    if text.isascii():
+        return len(text) - len(text.translate(_NO_DIGITS))
+    return sum(map(str.isdigit, text))
 
 
 def _flags(kind: IncomingKind, fired: Fired, exemptions: Sequence[str]) -> dict[str, str | None]:

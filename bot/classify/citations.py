@@ -58,14 +58,14 @@ _NOT_RELIED = re.compile(
     re.I,
 )
 # The exemption is being considered, not applied (an extension's s.17(2) notice).
-_CONSIDERING = re.compile(
+CONSIDERING = re.compile(
     r"\b(?:are|am|is) (?:still |currently |now )?(?:considering|assessing|deciding|determining)"
     r" whether\b|\bneed(?:s)? (?:more |further |additional )?(?:time )?to (?:consider|assess"
     r"|decide|determine) whether\b|\b(?:is|are) being considered\b"
     r"|\b(?:may|might|could) (?:be )?(?:exempt|apply|be engaged|be withheld)\b",
     re.I,
 )
-_NOT_HELD = re.compile(
+NOT_HELD_CITED = re.compile(
     r"\bs(?:ection)?\.?\s*1\s*\(\s*1\s*\)\s*\(\s*a\s*\)"
     r"|\breg(?:ulation)?s?\.?\s*(?:12\s*\(\s*4\s*\)"
     r"|10\s*\(\s*4\s*\))\s*\(\s*a\s*\)",
@@ -133,9 +133,9 @@ def exemptions_in(sentence: str, *, listed: bool = False) -> list[str]:
 def under_consideration(sentence: str, start: int = 10**9) -> bool:
     """Before ``start``, the sentence says exemptions are being considered, not applied:
     "we are considering whether sections 31 and 38 apply", "may be exempt under s.43"."""
-    return any(m.start() < start for m in _CONSIDERING.finditer(sentence))
+    return any(m.start() < start for m in CONSIDERING.finditer(sentence))
 
 
 def cites_not_held(sentence: str) -> bool:
     """FOIA s.1(1)(a), EIR reg 12(4)(a) or EISR reg 10(4)(a): the information is not held."""
-    return bool(_NOT_HELD.search(sentence))
+    return bool(NOT_HELD_CITED.search(sentence))

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from bot.classify.gate import Gate, required
 from bot.deadlines import london_date
 from bot.parse import Email
 
@@ -34,6 +35,7 @@ _TRANSLATE = str.maketrans({
 })  # fmt: skip
 # "s. 12", "reg. 7", "Qs. 4-6": keep the abbreviation's full stop from ending a sentence.
 _ABBREVIATION = re.compile(r"\b(s|ss|reg|regs|no|nos|para|paras|q|qs|sec|art)\.\s+(?=\d)", re.I)
+_ABBREVIATION_HINT = re.compile(r"\.\s+\d")  # in every match of _ABBREVIATION
 _BREAK = re.compile(
     r"(?<=[.!?;])(?<!^\d\.)(?<!^\d\d\.)(?<!^Q\d\.)(?<!^Q\d\d\.)(?<!^[a-hA-H]\.)"
     r"\s+(?=[A-Z0-9(\"'\[])"  # end of a sentence (not after "1." or "Q4." opening a line)
@@ -42,7 +44,6 @@ _BREAK = re.compile(
     r"|Answer|Response))",  # a list item or an answer label on a new line
     re.M,
 )
-_SPACE = re.compile(r"\s+")
 _CELL = re.compile(r"(?<=\S) {3,}(?=\S)")
 HEDGE = re.compile(
     r"\b(?:if|unless|whether|where|should(?= (?:we|you|it|the|this|there|your|any)\b)|in the event"
@@ -75,6 +76,8 @@ _PAST = re.compile(
 def normalise(text: str) -> str:
     """Straight quotes, plain dashes and spaces; abbreviations kept with their numbers."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    if not _ABBREVIATION_HINT.search(text):
+        return text  # no "." with a number after it: nothing to do (a cheap first look)
     return _ABBREVIATION.sub(lambda m: m.group(1) + ".", text)
 
 
@@ -104,7 +107,7 @@ class Found:
 def split_sentences(text: str, where: str) -> list[Sentence]:
     out = []
     for piece in _BREAK.split(text):
-        clean = _SPACE.sub(" ", piece).strip()
+        clean = " ".join(piece.split())  # whitespace (re's \s) collapsed
         if clean:
             out.append(Sentence(where, clean))
     return out
@@ -129,9 +132,23 @@ class View:
         )
 
     @cached_property
+    def gate(self) -> Gate:
+        """Which sentences contain which literals (see ``sentences_for``)."""
+        return Gate([s.text for s in self.sentences])
+
+    @cached_property
     def all_text(self) -> str:
         """Every sentence, joined by newlines."""
         return "\n".join(s.text for s in self.sentences)
+
+    def sentences_for(self, pattern: re.Pattern[str]) -> list[Sentence]:
+        """The sentences ``pattern`` could match, in order: the others cannot (they lack
+        every literal the pattern needs, see ``bot.classify.gate``), so need no search."""
+        if required(pattern) is None:
+            if _prefilter_ok(pattern) and pattern.search(self.all_text) is None:
+                return []  # no sentence can match what the whole text does not
+            return list(self.sentences)
+        return [self.sentences[index] for index in self.gate.candidates(pattern)]
 
     def lines(self) -> Iterator[tuple[str, str]]:
         """(where, line) of the body and the attachments; table cells (an HTML table
@@ -140,7 +157,7 @@ class View:
             for line in text.split("\n"):
                 for cell in _CELL.split(line):
                     if cell.strip():
-                        yield where, _SPACE.sub(" ", cell).strip()
+                        yield where, " ".join(cell.split())
 
 
 def _content_attachment(content_type: str, parent: str | None) -> bool:
@@ -214,9 +231,7 @@ def find_all(
     ``past=True`` drops sentences about an earlier request.
     """
     words = HEDGE if hedge is True else hedge or None
-    if _prefilter_ok(pattern) and pattern.search(view.all_text) is None:
-        return  # no sentence can match what the whole text does not (cheap first check)
-    for sentence in view.sentences:
+    for sentence in view.sentences_for(pattern):
         if past and about_the_past(sentence.text):
             continue
         for match in pattern.finditer(sentence.text):

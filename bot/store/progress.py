@@ -60,13 +60,16 @@ OUTCOMES = {
 }  # fmt: skip
 
 
-def classify_message(message: Message, email: Email) -> Classification:
+def classify_message(
+    message: Message, email: Email, classified: Classification | None = None
+) -> Classification:
     """Classify an incoming message and store the answer on its row.
 
-    Sent mail keeps the kind threading gave it; a message the operator classified
-    (``operator_override``) is never changed.
+    ``classified``: ``classify(email)``, when it was worked out already (by the parser,
+    see ``bot.parsepool``). Sent mail keeps the kind threading gave it; a message the
+    operator classified (``operator_override``) is never changed.
     """
-    found = classify(email)
+    found = classified if classified is not None else classify(email)
     if message.direction != Direction.INCOMING.value or message.operator_override:
         return found
     message.kind = found.kind.value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.classify.citations import exemptions_in, other_act, under_consideration
+from bot.classify.citations import CONSIDERING, exemptions_in, other_act, under_consideration
 from bot.classify.dates import first_date
 from bot.classify.text import Found, View, about_the_past, find_all, in_subject
 from bot.classify.values import Hit, Signal
@@ -146,7 +146,7 @@ def exemptions_considered(view: View) -> Hit | None:
     "we are considering whether sections 31 and 38 apply"): listed for an extension only."""
     considered: list[str] = []
     first = None
-    for sentence in view.sentences:
+    for sentence in view.sentences_for(CONSIDERING):  # under consideration
         text = sentence.text
         if about_the_past(text) or not under_consideration(text):
             continue

@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.classify.citations import cites_not_held, exemptions_in, under_consideration
+from bot.classify.citations import (
+    CONSIDERING,
+    NOT_HELD_CITED,
+    cites_not_held,
+    exemptions_in,
+    under_consideration,
+)
 from bot.classify.rules.scope import NOT_HELD, partial
 from bot.classify.text import Found, View, about_the_past, find, find_all, hedged_decision
 from bot.classify.values import Hit, Signal
@@ -76,7 +82,7 @@ _NO_ADVICE = re.compile(
 def not_held_statement(view: View) -> Hit | None:
     for found in find_all(view, NOT_HELD):
         return Hit(Signal.NOT_HELD, found.quote, 0.85, part=partial(found.sentence.text))
-    for sentence in view.sentences:
+    for sentence in view.sentences_for(NOT_HELD_CITED):
         if cites_not_held(sentence.text):
             return Hit(Signal.NOT_HELD, f'"{sentence.text[:180]}" ({sentence.where})', 0.85,
                        part=partial(sentence.text))  # fmt: skip
@@ -86,14 +92,17 @@ def not_held_statement(view: View) -> Hit | None:
 def _citing_sentences(view: View) -> Iterator[tuple[Found, bool]]:
     """(citation found, whether its sentence is an item of a list of exemptions)."""
     carry = 0
-    for sentence in view.sentences:
+    intro = set(view.gate.candidates(_LIST_INTRO))  # the others cannot match: no search
+    considering = set(view.gate.candidates(CONSIDERING))
+    for index, sentence in enumerate(view.sentences):
         text = sentence.text
         listed = carry > 0 and bool(_CITATION.match(text))
-        carry = _LIST_LENGTH if _LIST_INTRO.search(text) else (carry - 1 if listed else 0)
+        introduces = index in intro and _LIST_INTRO.search(text)
+        carry = _LIST_LENGTH if introduces else (carry - 1 if listed else 0)
         match = _CITATION.search(text)
         if match is None or about_the_past(text) or hedged_decision(text, match.start()):
             continue
-        if under_consideration(text, match.start()):
+        if index in considering and under_consideration(text, match.start()):
             continue  # "we are considering whether sections 31 and 38 apply": not yet applied
         yield Found(sentence, match), listed
 
