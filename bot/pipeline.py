@@ -40,6 +40,7 @@ from bot.parsepool import Parsed, ParsePool, PendingParse
 from bot.rawstore import RawStore, sha256_of
 from bot.rematch import rematch_held
 from bot.store import Database
+from bot.store.db import begin_writing
 from bot.store.models import (
     Attachment,
     Message,
@@ -137,17 +138,6 @@ def _state_row(session: Session, mailbox: str, folder: str) -> SyncState | None:
     ).first()
 
 
-def _write_lock(session: Session) -> None:
-    """Start the transaction as a writer, so SAVEPOINTs nest inside it.
-
-    pysqlite sends no BEGIN before a SAVEPOINT, so a RELEASE would commit; BEGIN
-    IMMEDIATE also takes SQLite's write lock now (waiting up to the busy timeout)
-    instead of failing when a read transaction tries to become a write one.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-
-
 @dataclass(frozen=True)
 class StoredBatch:
     """What ``store_batch`` recorded: the new raw rows (id, sha256) and the repeats."""
@@ -162,7 +152,7 @@ def store_batch(db: Database, raws: RawStore, mailbox: str, batch: FolderBatch) 
     shas = raws.put_many([m.raw for m in messages])  # durable before the commit below
     new: list[tuple[int, str]] = []
     with db.session() as session:
-        _write_lock(session)
+        begin_writing(session)
         known = _raw_ids(session, shas)
         rows: dict[str, int] = {}
         for message, sha in zip(messages, shas, strict=True):
@@ -422,7 +412,7 @@ class BatchContext:
     def load(
         cls, session: Session, batch: Sequence[Parsed], config: Config | None, isolate: bool
     ) -> BatchContext:
-        _write_lock(session)
+        begin_writing(session)
         ids = [item.raw_id for item in batch]
         rows = session.scalars(select(RawMessage).where(RawMessage.id.in_(ids)))
         sent = session.scalars(

@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +38,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -49,6 +50,29 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+    # pysqlite sends BEGIN only before INSERT/UPDATE/DELETE, never before a SELECT or a
+    # SAVEPOINT: a savepoint opened in a session that had only read would then start
+    # SQLite's transaction itself, and its RELEASE would commit, so a later rollback
+    # could not undo it. foibot sends every BEGIN itself (``_sqlite_begin``), the recipe
+    # of SQLAlchemy's pysqlite documentation.
+    dbapi_conn.isolation_level = None
+
+
+SQLITE_BEGIN = "foibot_sqlite_begin"  # execution option: "IMMEDIATE" for a writer
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = str(conn.get_execution_options().get(SQLITE_BEGIN, "")).upper()
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def begin_writing(session: Session) -> None:
+    """Start ``session``'s transaction as a writer (first thing in the session).
+
+    On SQLite, BEGIN IMMEDIATE takes the write lock now, waiting up to the busy
+    timeout, instead of failing later when a read transaction tries to write.
+    """
+    session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

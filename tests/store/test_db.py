@@ -102,3 +102,42 @@ def test_unreachable_postgres_is_a_store_error(tmp_path: Path) -> None:
 def test_bad_url_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="not a database URL"):
         Database("not a url")
+
+
+def test_a_savepoint_after_reads_is_undone_by_the_outer_rollback(db_url: str) -> None:
+    """A draft added in a SAVEPOINT, in a session that had only read, is not committed
+    by the savepoint's RELEASE: rolling the session back removes it (pysqlite would
+    otherwise let the savepoint start, and its RELEASE end, SQLite's transaction)."""
+    db = Database(db_url)
+    db.upgrade()
+    with pytest.raises(RuntimeError), db.session() as session:
+        session.scalars(select(Authority)).all()  # only reads so far
+        with session.begin_nested():
+            session.add(Authority(name="Kept?", email="foi@kept.example", nation="england",
+                                  kind="council"))  # fmt: skip
+        raise RuntimeError("something later fails")
+    with db.session() as session:
+        assert session.scalars(select(Authority).where(Authority.name == "Kept?")).all() == []
+    db.dispose()
+
+
+def test_a_writer_session_takes_sqlite_s_write_lock_at_once(tmp_path: Path) -> None:
+    """begin_writing: a second writer waits for the first instead of failing mid-way."""
+    from bot.store.db import begin_writing
+
+    db = Database(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    db.upgrade()
+    with db.session() as session:
+        begin_writing(session)
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None and raw.in_transaction
+        other = Database(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+        other_conn = other.engine.raw_connection()
+        try:
+            other_conn.execute("PRAGMA busy_timeout=0")
+            with pytest.raises(Exception, match="locked"):
+                other_conn.execute("BEGIN IMMEDIATE")
+        finally:
+            other_conn.close()
+            other.dispose()
+    db.dispose()
