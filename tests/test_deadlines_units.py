@@ -22,6 +22,7 @@ from bot.deadlines import (
     compute_deadlines,
     easter_sunday,
     is_overdue,
+    is_probably_overdue,
     is_review_overdue,
     is_very_overdue,
     last_day_of_months_beginning_with,
@@ -266,6 +267,29 @@ def test_answered_or_paused_requests_are_never_overdue() -> None:
     )
     assert not is_overdue(paused, D("2023-07-01"))
     assert working_days_late(paused, D("2023-07-01"), UK) == 0
+
+
+@pytest.mark.parametrize(
+    ("today", "probably", "overdue"),
+    [
+        ("2023-05-02", False, False),  # the 20th working day after 30 March 2023
+        ("2023-05-03", True, False),  # past it: the 20th school day has probably passed
+        ("2023-06-29", True, False),  # the 60th working day, the legal outer limit
+        ("2023-06-30", False, True),  # past it: overdue, no "probably" about it
+    ],
+)
+def test_a_school_is_probably_overdue_between_its_20th_and_60th_working_day(
+    today: str, probably: bool, overdue: bool
+) -> None:
+    """SI 2004/3364: the earlier of 20 school days and 60 working days; term dates unknown."""
+    sent = [ClockEvent(EventKind.SENT, at("2023-03-30"))]
+    school = compute_deadlines(sent, Regime.FOIA, UK, authority_kind=AuthorityKind.SCHOOL)
+    assert (is_probably_overdue(school, D(today)), is_overdue(school, D(today))) == (
+        probably,
+        overdue,
+    )
+    council = compute_deadlines(sent, Regime.FOIA, UK, authority_kind=AuthorityKind.COUNCIL)
+    assert not is_probably_overdue(council, D(today))
 
 
 def test_extension_moves_the_overdue_date() -> None:

@@ -201,3 +201,21 @@ def test_campaign_create_drafts_one_request_per_authority_and_sending_creates_th
     assert len(exported) == before + 2
     run(demo, "sync", "--once")  # the Sent copies are read back: no second request
     assert len(json.loads(run(demo, "export").output)) == before + 2
+
+
+def test_requests_list_flags_the_school_as_probably_overdue(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """St Aidan's (a school): past its 20th working day, not its 60th: "probably"."""
+    import bot.cli.requests_cmd
+
+    monkeypatch.setattr(bot.cli.requests_cmd, "today_london", lambda: dt.date(2026, 11, 21))
+    lines = run(demo, "requests", "list").output.splitlines()
+    (school,) = [line for line in lines if "St Aidan" in line]
+    (hartwell,) = [line for line in lines if "Hartwell" in line]
+    assert school.endswith("PROBABLY OVERDUE (school)") and hartwell.endswith("VERY OVERDUE")
+    exported = {r["authority"]: r for r in json.loads(run(demo, "export").output)}
+    school_record = exported["St Aidan's Church of England Academy"]
+    assert (school_record["overdue"], school_record["probably_overdue"]) == (False, True)
+    csv_text = run(demo, "export", "--format", "csv").output
+    assert csv_text.splitlines()[0].endswith(",messages,very_overdue,probably_overdue")

@@ -56,7 +56,7 @@ def list_cmd(app: AppContext, state: str | None, campaign: str | None, as_json: 
         click.echo("no requests")
     for rec in records:
         due = rec["response_due"] or "-"
-        flag = "  OVERDUE" if rec["overdue"] else ""
+        flag = _flag(rec)
         click.echo(f"{rec['id']:>5}  {rec['state']:<22} due {due:<10}  {rec['authority']}{flag}")
 
 
@@ -87,9 +87,7 @@ def show_cmd(app: AppContext, request_id: str, as_json: bool) -> None:
     click.echo(f"  authority   {record['authority']} <{record['authority_email']}>")
     click.echo(f"  regime      {record['regime']}    state {record['state']}")
     click.echo(f"  sent        {record['sent_at'] or '-'}")
-    click.echo(
-        f"  due         {record['response_due'] or '-'}{'  OVERDUE' if record['overdue'] else ''}"
-    )
+    click.echo(f"  due         {record['response_due'] or '-'}{_flag(record)}")
     click.echo(f"  references  {', '.join(record['references']) or '-'}")
     click.echo(f"  messages    {len(record['messages'])}")
     for m in record["messages"]:
@@ -254,6 +252,8 @@ def _as_csv(records: list[dict[str, Any]]) -> str:
         "response_due",
         "references",
         "messages",
+        "very_overdue",  # added later: appended, so existing columns keep their places
+        "probably_overdue",
     ]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -264,6 +264,12 @@ def _as_csv(records: list[dict[str, Any]]) -> str:
         row["messages"] = json.dumps(rec["messages"], ensure_ascii=False)
         writer.writerow({k: row[k] for k in columns})
     return buffer.getvalue()
+
+
+def _flag(record: dict[str, Any]) -> str:
+    if record["overdue"]:
+        return "  VERY OVERDUE" if record["very_overdue"] else "  OVERDUE"
+    return "  PROBABLY OVERDUE (school)" if record.get("probably_overdue") else ""
 
 
 COMMANDS = [requests, export]

@@ -34,6 +34,7 @@ from bot.deadlines.sources import (
 from bot.deadlines.status import (
     DeadlineStatus,
     is_overdue,
+    is_probably_overdue,
     is_review_overdue,
     is_very_overdue,
     status_on,
@@ -75,6 +76,7 @@ __all__ = [
     "easter_sunday",
     "holiday_json",
     "is_overdue",
+    "is_probably_overdue",
     "is_review_overdue",
     "is_school_case",
     "is_very_overdue",

@@ -27,6 +27,24 @@ def is_very_overdue(deadlines: RequestDeadlines, today: dt.date) -> bool:
     return is_overdue(deadlines, today) and very is not None and today > very
 
 
+def is_probably_overdue(deadlines: RequestDeadlines, today: dt.date) -> bool:
+    """A school (FOIA) past its 20th working day, not yet its 60th, no extension.
+
+    A school's limit is the earlier of the 20th school day and the 60th working day
+    (SI 2004/3364). The 20th school day is never before the 20th working day, and
+    foibot cannot know term dates, so between the two it can only say "probably".
+    """
+    expected = deadlines.expected_due
+    return (
+        deadlines.school
+        and deadlines.extended_to is None
+        and deadlines.clock is ClockState.RUNNING
+        and expected is not None
+        and today > expected
+        and not is_overdue(deadlines, today)
+    )
+
+
 def working_days_late(
     deadlines: RequestDeadlines, today: dt.date, calendar: WorkingCalendar
 ) -> int:

@@ -24,6 +24,7 @@ from bot.deadlines import (
     LONDON,
     ClockState,
     is_overdue,
+    is_probably_overdue,
     is_very_overdue,
     working_days_late,
 )
@@ -98,13 +99,14 @@ def standing(request: RequestInput, today: dt.date) -> LateRequest | DueSoon | N
         lateness = Lateness.VERY_OVERDUE if very else Lateness.OVERDUE
         days = working_days_late(deadlines, today, calendar)
         return _late(request, lateness, deadlines.effective_due, days)
+    if is_probably_overdue(deadlines, today):
+        assert deadlines.expected_due is not None
+        days = calendar.working_days_between(deadlines.expected_due, today)
+        return _late(request, Lateness.PROBABLY_OVERDUE, deadlines.expected_due, days)
     expected = deadlines.school and deadlines.extended_to is None
     owed = deadlines.expected_due if expected else deadlines.effective_due
     if owed is None:
         return None
-    if today > owed and deadlines.school:
-        days = calendar.working_days_between(owed, today)
-        return _late(request, Lateness.PROBABLY_OVERDUE, owed, days)
     if today <= owed <= today + dt.timedelta(days=SOON_DAYS):
         return DueSoon(
             request_id=request.id,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.config import Config
+from bot.deadlines import is_probably_overdue
 from bot.errors import InputError, NotFoundError
 from bot.references import is_tracking_token, normalize_reference
 from bot.store.authorities import find_authority
@@ -159,6 +160,8 @@ def export_record(request: Request, today: dt.date, config: Config | None) -> di
         "sent_at": request.sent_at.isoformat() if request.sent_at else None,
         "response_due": due.isoformat() if due else None,
         "very_overdue": very_overdue,
+        # a school past its 20th working day: its 20th school day has probably passed
+        "probably_overdue": is_probably_overdue(deadlines, today),
         "references": [r.reference for r in request.references],
         "messages": [
             {

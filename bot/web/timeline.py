@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.wrappers import Response
 
-from bot.deadlines import RequestDeadlines
+from bot.deadlines import RequestDeadlines, is_probably_overdue
 from bot.store.clocks import overdue_flags, request_deadlines
 from bot.store.models import Draft, Message, Request
 from bot.store.progress import set_state
@@ -101,6 +101,7 @@ def show(request_id: int) -> str:
             due=deadlines.effective_due,
             overdue=overdue,
             very_overdue=very_overdue,
+            probably_overdue=is_probably_overdue(deadlines, today),
             deadlines=deadline_rows(deadlines),
             messages=[message_view(m) for m in messages],
             events=sorted(req.events, key=lambda e: (e.at, e.id or 0)),

@@ -20,6 +20,7 @@ from tests.web.support import (
     LOUGHSIDE,
     NORTHMOOR,
     REPO,
+    ST_AIDANS,
     LiveServer,
     WebClient,
     flashes,
@@ -42,6 +43,8 @@ def test_the_dashboard_lists_every_request_and_highlights_the_overdue_one(
     assert 'class="very-overdue"' in hartwell and "very overdue</span>" in hartwell
     assert "2026-11-09" in hartwell
     assert 'class=""' in row(page, LOUGHSIDE)  # due Monday 23rd: not overdue yet
+    # a school past its 20th working day (2 Nov) but not its 60th (31 Dec)
+    assert "probably overdue (school)" in row(page, ST_AIDANS)
     assert "as of 2026-11-21" in page.text
 
 
