@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from bot.classify import Classification
 from bot.config import Config
+from bot.errors import BotError
 from bot.mailbox.values import FolderBatch, FolderState, MailSource
 from bot.parse import Email, ParseLimits
 from bot.parsepool import Parsed, ParsePool, PendingParse
@@ -104,15 +105,21 @@ def sync_once(
         # Sent first: a request must exist before the replies to it are matched.
         for spec in sorted(source.folders(), key=lambda folder: not folder.is_sent):
             state = load_state(db, source.name, spec.name)
-            for batch in source.fetch_new(spec.name, state):
-                stored = store_batch(db, raws, source.name, batch)
-                report.fetched += len(batch.messages)
-                report.new += len(stored.new)
-                report.duplicates += stored.duplicates
-                report.folders[spec.name] = report.folders.get(spec.name, 0) + len(batch.messages)
-                if progress and batch.messages:
-                    progress(f"{spec.name}: {report.folders[spec.name]} fetched")
-                processor.add(stored.new)
+            try:
+                for batch in source.fetch_new(spec.name, state):
+                    stored = store_batch(db, raws, source.name, batch)
+                    report.fetched += len(batch.messages)
+                    report.new += len(stored.new)
+                    report.duplicates += stored.duplicates
+                    count = report.folders.get(spec.name, 0) + len(batch.messages)
+                    report.folders[spec.name] = count
+                    if progress and batch.messages:
+                        progress(f"{spec.name}: {count} fetched")
+                    processor.add(stored.new)
+            except BotError as err:
+                _folder_checked(db, source.name, spec.name, str(err))
+                raise
+            _folder_checked(db, source.name, spec.name, None)
         processor.add_pending()  # stored meanwhile by another process (an import)
     if report.new and _request_count(db) > requests_before:
         report.rematched, _ = rematch_held(db, raws, config, limits)
@@ -130,6 +137,20 @@ def load_state(db: Database, mailbox: str, folder: str) -> FolderState:
         if row is None:
             return FolderState()
         return FolderState(row.uidvalidity, row.last_uid, row.highestmodseq)
+
+
+def _folder_checked(db: Database, mailbox: str, folder: str, error: str | None) -> None:
+    """Record that ``folder`` was read to the end (``last_sync_at``: the last successful
+    sync, new mail or not), or why it could not be (``last_error``), for status and
+    the digest's sync health. A folder never stored from has no row yet: nothing to say."""
+    with db.session() as session:
+        row = _state_row(session, mailbox, folder)
+        if row is None:
+            return
+        if error is None:
+            row.last_sync_at, row.last_error = utcnow(), None
+        else:
+            row.last_error = error[:1000]
 
 
 def _state_row(session: Session, mailbox: str, folder: str) -> SyncState | None:

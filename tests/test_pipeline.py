@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import mailbox
@@ -25,7 +26,7 @@ from bot.parse import Email, ParseLimits
 from bot.pipeline import retry_quarantined, sync_once
 from bot.rawstore import RawStore, sha256_of
 from bot.store import Database
-from bot.store.models import Message, MessageLocation, Quarantine, RawMessage
+from bot.store.models import Message, MessageLocation, Quarantine, RawMessage, SyncState
 from tests.conftest import MINIMAL_CONFIG
 
 REPO = Path(__file__).resolve().parent.parent
@@ -356,3 +357,23 @@ def test_explain_broken_mime_exits_0_and_unreadable_exits_2(tmp_path: Path) -> N
     missing = CliRunner().invoke(main, ["explain", str(tmp_path / "nope.eml")])
     assert missing.exit_code == 2
     assert "cannot read" in missing.output
+
+
+def test_a_sync_without_new_mail_still_counts_as_a_successful_sync_of_each_folder(
+    setup: tuple[Database, RawStore, Path],
+) -> None:
+    """last_sync_at is the last successful read of the folder (what status and the
+    digest's sync health show), not the last time new mail came; a failed read records
+    its error there."""
+    db, raws, tmp_path = setup
+    deliver(tmp_path / "mail", make_message(1))
+    sync(tmp_path, db, raws)
+    with db.session() as session:
+        row = session.scalars(select(SyncState).where(SyncState.folder == "INBOX")).one()
+        row.last_sync_at = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        row.last_error = "connection reset"
+    assert sync(tmp_path, db, raws).new == 0  # type: ignore[attr-defined]
+    with db.session() as session:
+        row = session.scalars(select(SyncState).where(SyncState.folder == "INBOX")).one()
+        assert row.last_sync_at is not None and row.last_sync_at.year >= 2026
+        assert row.last_error is None

@@ -22,6 +22,7 @@ from bot.store.approval import (
     reject,
     rendered,
 )
+from bot.store.db import begin_writing
 from bot.timeutil import today_london
 from bot.vocabulary import DraftStatus
 
@@ -122,18 +123,29 @@ def edit_cmd(app: AppContext, draft_id: str) -> None:
       EDITOR=nano foibot drafts edit 3
     """
     config = app.config()
-    with open_db(app) as db, db.session() as session:
-        draft = get_draft(session, draft_id)
-        original = edit_text(draft)
+    with open_db(app) as db:
+        with db.session() as session:  # no transaction stays open while the editor is
+            draft = get_draft(session, draft_id)
+            original, key = edit_text(draft), draft.id
         changed = click.edit(original, extension=".txt", require_save=True)
         if changed is None or changed == original:
-            click.echo(f"draft {draft.id} unchanged")
+            click.echo(f"draft {key} unchanged")
             return
-        problems = apply_edit(session, draft, parse_edit(changed), config)
-        session.commit()
-        click.echo(f"draft {draft.id} saved ({draft.status})")
-        for problem in problems:
-            click.echo(f"before approval: {problem}")
+        edited = parse_edit(changed)
+        with db.session() as session:
+            begin_writing(session)
+            draft = get_draft(session, key)
+            if edit_text(draft) != original:
+                click.echo(changed, err=True)  # the operator's words are not lost
+                raise InputError(
+                    f"draft {key} changed while you were editing it (it is now "
+                    f"{draft.status}); your text is above, nothing was saved"
+                )
+            problems = apply_edit(session, draft, edited, config)
+            status = draft.status
+    click.echo(f"draft {key} saved ({status})")
+    for problem in problems:
+        click.echo(f"before approval: {problem}")
 
 
 @drafts.command("approve")
@@ -161,6 +173,10 @@ def approve_cmd(
         raise InputError("give a draft id, or --all (optionally with --campaign NAME)")
     if campaign is not None and not all_pending:
         raise InputError("--campaign goes with --all")
+    if confirm_address and all_pending:
+        raise InputError(
+            "--confirm-address confirms one recipient you have read: give a draft id, not --all"
+        )
     config = app.config()
     with open_db(app) as db, db.session() as session:
         if draft_id is not None:
@@ -168,7 +184,7 @@ def approve_cmd(
             session.commit()
             click.echo(f"draft {draft.id} approved: to {draft.to_addr}, {draft.message_id}")
             return
-        approved, refused = approve_all(session, config, campaign, confirm_address)
+        approved, refused = approve_all(session, config, campaign)
         session.commit()
     click.echo(f"{len(approved)} drafts approved")
     for _draft, why in refused:

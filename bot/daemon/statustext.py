@@ -81,7 +81,7 @@ def describe(status: dict[str, Any]) -> list[str]:
     ]
     for folder in status["folders"] or [{"folder": "(none yet)", "last_sync_at": None}]:
         when = local(folder["last_sync_at"])
-        lines.append(f"{'folder':<12} {folder['folder']}: last new mail stored {when}")
+        lines.append(f"{'folder':<12} {folder['folder']}: last synced {when}")
     lines += [
         f"{'requests':<12} {requests_line(status)}",
         f"{'overdue':<12} {overdue_line(status)}",

@@ -86,10 +86,13 @@ def very_overdue(facts: RequestFacts, today: dt.date) -> Decision:
     doubtful = unsure_since(facts, deadlines.received_on)
     if doubtful is not None:
         return unsure(name, facts, doubtful)
-    chased = chased_on(facts, deadlines.received_on)
-    declined = _declined_on(facts)
-    if deadlines.extended_to and chased is None and declined is None:
-        return Skipped(name, facts.id, "extended, and the promised date not chased yet")
+    if deadlines.extended_to:  # only a chaser of the promised date counts
+        chased = chased_on(facts, deadlines.extended_to)
+        declined = _declined_on(facts, deadlines.extended_to)
+        if chased is None and declined is None:
+            return Skipped(name, facts.id, "extended, and the promised date not chased yet")
+    else:
+        chased, declined = chased_on(facts, deadlines.received_on), None
     since = max((d for d in (chased, declined) if d is not None), default=None)
     if since is not None and facts.calendar.working_days_between(since, today) < CHASE_GRACE_DAYS:
         return Skipped(name, facts.id, f"chased (or chaser declined) on {since}: waiting")
@@ -112,14 +115,12 @@ def very_overdue(facts: RequestFacts, today: dt.date) -> Decision:
     )  # fmt: skip
 
 
-def _declined_on(facts: RequestFacts) -> dt.date | None:
-    """When the operator rejected this clock's chaser (they chose not to chase)."""
-    start = facts.deadlines.received_on
+def _declined_on(facts: RequestFacts, owed: dt.date) -> dt.date | None:
+    """When the operator rejected the chaser of the date ``owed`` (chose not to chase)."""
+    key = f"response_overdue:{facts.id}:{owed.isoformat()}"
     days = []
     for draft in facts.drafts_of("response_overdue"):
         when = draft.updated_at or draft.created_at
-        if draft.status is DraftStatus.REJECTED and when is not None:
-            day = london_date(when)
-            if start is None or day >= start:
-                days.append(day)
+        if draft.trigger_key == key and draft.status is DraftStatus.REJECTED and when:
+            days.append(london_date(when))
     return max(days, default=None)

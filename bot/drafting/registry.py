@@ -71,9 +71,9 @@ class Decisions:
 
 def decide(facts: RequestFacts, today: dt.date) -> Decisions:
     """Every letter the triggers would draft for one request today, and why others did not."""
-    if facts.state in DORMANT:
-        return Decisions((), ())
-    retired = () if facts.operator_holds else _retired(facts, today)
+    if facts.state in DORMANT:  # withdrawn, closed, undelivered: nothing to send now
+        return Decisions((), (), _pending_of(facts, f"the request is now {facts.state}"))
+    retired = _retired(facts, today)
     plans: list[DraftPlan] = []
     skipped: list[Skipped] = []
     for trigger in TRIGGERS:
@@ -106,3 +106,12 @@ def _retired(facts: RequestFacts, today: dt.date) -> tuple[tuple[str, str], ...]
         if now is None or (isinstance(now, DraftPlan) and now.trigger_key != draft.trigger_key):
             gone.append((draft.trigger_key, f"no longer needed: the request is now {facts.state}"))
     return tuple(gone)
+
+
+def _pending_of(facts: RequestFacts, why: str) -> tuple[tuple[str, str], ...]:
+    """Every pending draft a trigger made for this request, to be retired for ``why``."""
+    return tuple(
+        (d.trigger_key, why)
+        for d in facts.drafts
+        if d.status is DraftStatus.PENDING and d.trigger in BY_NAME and d.trigger_key
+    )

@@ -125,7 +125,7 @@ class LetterSender:
                 state.fail(draft, f"cannot be sent as it stands: {err}")
                 self._count(draft, "failed")
                 return
-            if not state.claim(session, draft_id, now):
+            if not state.claim(session, draft_id, now, draft.message_id):
                 return
         fault("after_sending_commit")
         self._transmit(draft_id, sender, recipient, raw)

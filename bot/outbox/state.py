@@ -46,12 +46,17 @@ def retry_delay(attempts: int, retry_seconds: float) -> dt.timedelta:
     return dt.timedelta(seconds=nominal * random.uniform(1.0, 1.25))
 
 
-def claim(session: Session, draft_id: int, now: dt.datetime) -> bool:
+def claim(session: Session, draft_id: int, now: dt.datetime, message_id: str) -> bool:
     """Step 1: approved → sending (phase ``smtp``), one more attempt; False when the
-    draft is no longer approved (edited, rejected, or taken meanwhile)."""
+    draft is no longer the approved letter that was read (edited and approved again: a
+    new Message-ID; rejected; or taken meanwhile), so stale bytes are never sent."""
     result = session.execute(
         update(Draft)
-        .where(Draft.id == draft_id, Draft.status == DraftStatus.APPROVED.value)
+        .where(
+            Draft.id == draft_id,
+            Draft.status == DraftStatus.APPROVED.value,
+            Draft.message_id == message_id,
+        )
         .values(
             status=DraftStatus.SENDING.value,
             phase=SMTP,

@@ -13,15 +13,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.compose import new_message_id, validate_draft_fields
 from bot.config import Config
 from bot.drafting import unfilled_placeholders
+from bot.drafting.registry import DORMANT
 from bot.errors import InputError, NotFoundError
 from bot.outbox.letter import letter_bytes, sender_address
-from bot.store.models import Campaign, Draft, utcnow
+from bot.store.models import Campaign, Draft, Request, utcnow
 from bot.vocabulary import DraftStatus
 
 EDITABLE = (DraftStatus.PENDING, DraftStatus.APPROVED)  # not yet handed to SMTP
@@ -76,14 +77,20 @@ def approve(session: Session, draft: Draft, config: Config, confirm_address: boo
         raise InputError(f"draft {draft.id} is already approved")
     if draft.status != DraftStatus.PENDING:
         raise InputError(f"draft {draft.id} is {draft.status}; only a pending draft is approved")
+    request = session.get(Request, draft.request_id) if draft.request_id else None
+    if request is not None and request.state in {s.value for s in DORMANT}:
+        raise InputError(
+            f"draft {draft.id}: request {request.id} is {request.state}; nothing is sent "
+            "for it (reject the draft, or set the request's state first)"
+        )
     if confirm_address:
         draft.address_note = None
     problems = problems_of(draft, config)
     if problems:
         raise InputError(f"draft {draft.id} cannot be approved:\n  " + "\n  ".join(problems))
+    _move(session, draft, (DraftStatus.PENDING,), DraftStatus.APPROVED)
     draft.from_addr = sender_address(draft, config)
     draft.message_id = new_message_id(draft.from_addr.rpartition("@")[2])
-    draft.status = DraftStatus.APPROVED
     draft.approved_at = utcnow()
     draft.next_attempt_at = None
     draft.error = None
@@ -91,15 +98,16 @@ def approve(session: Session, draft: Draft, config: Config, confirm_address: boo
 
 
 def approve_all(
-    session: Session, config: Config, campaign: str | None, confirm_address: bool = False
+    session: Session, config: Config, campaign: str | None
 ) -> tuple[list[Draft], list[tuple[Draft, str]]]:
-    """Approve every pending draft (of one campaign); those with problems are left pending."""
+    """Approve every pending draft (of one campaign); those with problems (an address to
+    confirm among them: that is done one draft at a time) are left pending."""
     approved: list[Draft] = []
     refused: list[tuple[Draft, str]] = []
     for draft in list_drafts(session, (DraftStatus.PENDING,), campaign):
         try:
             with session.begin_nested():
-                approved.append(approve(session, draft, config, confirm_address))
+                approved.append(approve(session, draft, config))
         except InputError as err:
             refused.append((draft, str(err)))
     return approved, refused
@@ -111,7 +119,7 @@ def reject(session: Session, draft: Draft, reason: str) -> Draft:
         raise InputError("say why the draft is rejected (--reason)")
     if draft.status not in EDITABLE:
         raise InputError(f"draft {draft.id} is {draft.status} and can no longer be rejected")
-    draft.status = DraftStatus.REJECTED
+    _move(session, draft, EDITABLE, DraftStatus.REJECTED)
     draft.reason = reason.strip()
     draft.message_id = None
     return draft
@@ -157,12 +165,34 @@ def apply_edit(session: Session, draft: Draft, edited: EditedDraft, config: Conf
     """
     if draft.status not in EDITABLE:
         raise InputError(f"draft {draft.id} is {draft.status} and can no longer be edited")
+    was_approved = draft.status == DraftStatus.APPROVED
+    _move(session, draft, (DraftStatus(draft.status),), DraftStatus.PENDING)
     if edited.to_addr.lower() != draft.to_addr.lower():
         draft.address_note = None  # the operator chose this address themselves
     draft.to_addr, draft.subject, draft.body = edited.to_addr, edited.subject, edited.body
-    if draft.status == DraftStatus.APPROVED:
-        draft.status, draft.message_id, draft.approved_at = DraftStatus.PENDING, None, None
+    if was_approved:
+        draft.message_id, draft.approved_at = None, None
     return problems_of(draft, config)
+
+
+def _move(session: Session, draft: Draft, expected: tuple[str, ...], new: str) -> None:
+    """Compare-and-set the status in the database, so a change made meanwhile (the outbox
+    taking the draft to send, another operator) is never overwritten: it is an error.
+
+    The outbox claims a draft the same way (``bot.outbox.state.claim``); whichever
+    UPDATE comes second finds the status changed and does nothing.
+    """
+    result = session.execute(
+        update(Draft)
+        .where(Draft.id == draft.id, Draft.status.in_([str(s) for s in expected]))
+        .values(status=str(new))
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.refresh(draft)
+        raise InputError(f"draft {draft.id} changed meanwhile (it is now {draft.status}): "
+                         "nothing was done; look at it again")  # fmt: skip
+    draft.status = str(new)
 
 
 def rendered(draft: Draft, config: Config) -> bytes:

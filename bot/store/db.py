@@ -36,11 +36,14 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_MS / 1000}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -50,20 +53,32 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
-    # pysqlite sends BEGIN only before INSERT/UPDATE/DELETE, never before a SELECT or a
-    # SAVEPOINT: a savepoint opened in a session that had only read would then start
-    # SQLite's transaction itself, and its RELEASE would commit, so a later rollback
-    # could not undo it. foibot sends every BEGIN itself (``_sqlite_begin``), the recipe
-    # of SQLAlchemy's pysqlite documentation.
-    dbapi_conn.isolation_level = None
 
 
+# pysqlite sends BEGIN (deferred) just before the first INSERT/UPDATE/DELETE, never
+# before a SELECT, and that is kept: reads take no snapshot, so a session that reads
+# and then writes waits for the write lock (busy timeout) instead of failing with
+# "database is locked" because another connection committed in between. Two cases
+# need a BEGIN of our own, both IMMEDIATE (take the write lock now, waiting for it):
+# a writer that asks for it (``begin_writing``), and a SAVEPOINT outside a transaction,
+# which SQLite would otherwise make the transaction itself, so that its RELEASE
+# commits and a later rollback of the session cannot undo it.
 SQLITE_BEGIN = "foibot_sqlite_begin"  # execution option: "IMMEDIATE" for a writer
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    mode = str(conn.get_execution_options().get(SQLITE_BEGIN, "")).upper()
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+    if str(conn.get_execution_options().get(SQLITE_BEGIN, "")).upper() == "IMMEDIATE":
+        _begin_immediate(conn)
+
+
+def _sqlite_savepoint(conn: Connection, _name: str) -> None:
+    _begin_immediate(conn)
+
+
+def _begin_immediate(conn: Connection) -> None:
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not getattr(dbapi, "in_transaction", True):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def begin_writing(session: Session) -> None:

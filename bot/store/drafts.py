@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session, selectinload
 
@@ -29,10 +29,11 @@ from bot.drafting import (
     decide,
 )
 from bot.drafting.registry import DORMANT
-from bot.errors import InputError
+from bot.errors import BotError, InputError
 from bot.letters import render_letter
 from bot.store.campaigns import campaign_drafts
 from bot.store.clocks import overrides_from_config, request_deadlines
+from bot.store.db import begin_writing
 from bot.store.models import Draft, Event, Message, Request, utcnow
 from bot.store.progress import operator_holds
 from bot.vocabulary import (
@@ -152,9 +153,13 @@ def sweep(
     session: Session, config: Config, today: dt.date, request_ids: list[int] | None = None
 ) -> list[Draft]:
     """Run every trigger over the open requests (or those in ``request_ids``); the new drafts."""
+    if not session.in_transaction():
+        begin_writing(session)  # SQLite: no "database is locked" half-way through
+    pending = select(Draft.request_id).where(Draft.status == DraftStatus.PENDING.value)
     query = (
         select(Request)
-        .where(Request.state.not_in([s.value for s in DORMANT]))
+        # dormant requests only to retire their pending drafts
+        .where(or_(Request.state.not_in([s.value for s in DORMANT]), Request.id.in_(pending)))
         .options(
             selectinload(Request.authority),
             selectinload(Request.references),
@@ -167,15 +172,21 @@ def sweep(
         query = query.where(Request.id.in_(request_ids))
     made: list[Draft] = []
     for request in session.scalars(query):
-        decisions = decide(facts_of(request, config, today), today)
-        for skipped in decisions.skipped:
-            log.info("request %s: %s not drafted: %s", request.id, skipped.trigger, skipped.reason)
-        _retire(session, request, decisions.retired)
-        for plan in decisions.plans:
-            draft = insert_plan(session, plan, config)
-            if draft is not None:
-                made.append(draft)
+        try:
+            with session.begin_nested():  # one request's failure undoes only its own drafts
+                made += _sweep_one(session, request, config, today)
+        except BotError as err:
+            log.error("request %s: drafting failed: %s", request.id, err)
     return made
+
+
+def _sweep_one(session: Session, request: Request, config: Config, today: dt.date) -> list[Draft]:
+    decisions = decide(facts_of(request, config, today), today)
+    for skipped in decisions.skipped:
+        log.info("request %s: %s not drafted: %s", request.id, skipped.trigger, skipped.reason)
+    _retire(session, request, decisions.retired)
+    made = [insert_plan(session, plan, config) for plan in decisions.plans]
+    return [draft for draft in made if draft is not None]
 
 
 def _retire(session: Session, request: Request, retired: tuple[tuple[str, str], ...]) -> None:

@@ -180,11 +180,13 @@ def test_an_extended_request_is_chased_for_its_promised_date_before_any_review()
 
 
 def test_very_overdue_drafts_the_review_a_few_days_after_the_operator_declined_to_chase() -> None:
+    """Extended to 27 Oct: the operator rejected the chaser of that date on 28 Oct."""
     rejected = replace(
-        drafted("response_overdue", "response_overdue:7:2025-09-29", "rejected", "2025-10-01"),
+        drafted("response_overdue", "response_overdue:7:2025-10-27", "rejected", "2025-10-28"),
         updated_at=at("2025-10-28"),
     )
-    request = facts(drafts=(rejected,))
+    extension = message(1, IN.EXTENSION, at("2025-09-22"), dates={"extended_to": "2025-10-27"})
+    request = facts(Regime.FOIA, S.EXTENDED, [extension], drafts=(rejected,))
     assert isinstance(check("very_overdue", request, "2025-10-30"), Skipped)
     assert plan("very_overdue", request, "2025-11-04").context["review"]["chased_on"] is None
 
@@ -510,3 +512,12 @@ def test_unanswered_questions_are_named_only_when_the_reply_answers_by_number(
     request = facts(Regime.FOIA, S.PARTIALLY_SUCCESSFUL, [answer])
     found = plan("partially_successful", request, "2025-10-01").context["response"]["unanswered"]
     assert found == unanswered
+
+
+def test_an_old_chaser_does_not_count_for_the_extended_date() -> None:
+    """Chased the original date, then extended to the very-overdue day: the promised date
+    is chased first, the review is not drafted the same day."""
+    chaser = message(1, OUT.CHASER, at("2025-09-30"))
+    extension = message(2, IN.EXTENSION, at("2025-10-01"), dates={"extended_to": "2025-10-27"})
+    request = facts(Regime.FOIA, S.EXTENDED, [chaser, extension])
+    assert names(request, "2025-10-30") == ["response_overdue"]

@@ -141,3 +141,21 @@ def test_a_writer_session_takes_sqlite_s_write_lock_at_once(tmp_path: Path) -> N
             other_conn.close()
             other.dispose()
     db.dispose()
+
+
+def test_a_session_that_read_can_still_write_after_another_commit(tmp_path: Path) -> None:
+    """Reads take no snapshot: writing after another connection committed waits for the
+    lock and succeeds (the daemon, the web page and the outbox share one SQLite file)."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    db, other = Database(url), Database(url)
+    db.upgrade()
+    with db.session() as session:
+        session.scalars(select(Authority)).all()
+        with other.session() as elsewhere:
+            elsewhere.add(Authority(name="A", email="foi@a.example", nation="england",
+                                    kind="council"))  # fmt: skip
+        session.add(Authority(name="B", email="foi@b.example", nation="england", kind="council"))
+    with db.session() as session:
+        assert sorted(a.name for a in session.scalars(select(Authority))) == ["A", "B"]
+    db.dispose()
+    other.dispose()
