@@ -279,3 +279,15 @@ def test_a_template_without_a_subject_line_uses_the_context_subject_or_fails() -
     assert render_text("Hello\n", {"subject": "Bins"}).subject == "Bins"
     with pytest.raises(LetterTemplateError, match="no subject"):
         render_text("Hello\n", {})
+
+
+def test_a_refinement_after_a_partial_answer_says_part_was_answered() -> None:
+    """Cost refusal of part of a request: the letter must not say the whole was refused."""
+    answer = message(5, IN.RESPONSE, at("2025-09-26"), outcome="partially_successful",
+                     exemptions=("s12",), text=COST_TEXT)  # fmt: skip
+    request = facts(Regime.FOIA, S.PARTIALLY_SUCCESSFUL, [answer])
+    found = BY_NAME["cost_refusal"].check(request, dt.date(2025, 10, 1))
+    assert isinstance(found, DraftPlan)
+    body = render_letter(found.template, found.context).body
+    assert "You answered part of it and refused the rest" in body
+    assert "You refused it" not in body
