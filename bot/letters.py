@@ -59,11 +59,15 @@ def _long_date(value: str | dt.date | None) -> str:
     return long_date(day)
 
 
+def join_and(items: list[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _join_and(items: Any) -> str:
-    values = [str(item) for item in items]
-    if len(values) <= 1:
-        return "".join(values)
-    return f"{', '.join(values[:-1])} and {values[-1]}"
+    return join_and([str(item) for item in items])
 
 
 def _quote(text: str) -> str:

@@ -95,6 +95,11 @@ class Outcome(StrEnum):
     OVERTURNED = "overturned"
 
 
+# Draft.kind of the weekly digest (not a letter to an authority: never threaded, never
+# listed as correspondence).
+DIGEST_DRAFT_KIND = "digest"
+
+
 class DraftStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"

@@ -24,7 +24,7 @@ from bot.store.approval import (
 )
 from bot.store.db import begin_writing
 from bot.timeutil import today_london
-from bot.vocabulary import DraftStatus
+from bot.vocabulary import DIGEST_DRAFT_KIND, DraftStatus
 
 STATUSES = [s.value for s in DraftStatus]
 
@@ -68,7 +68,7 @@ def list_cmd(
         where = (
             f"request {r['request_id']}"
             if r["request_id"]
-            else ("weekly digest" if r["kind"] == "digest" else "new request")
+            else ("weekly digest" if r["kind"] == DIGEST_DRAFT_KIND else "new request")
         )
         click.echo(f"#{r['id']}  {r['status']:<8}  {r['kind']:<14} {where}  to {r['to']}")
         click.echo(f"    {header_text(r['subject'])}")

@@ -41,7 +41,7 @@ from bot.digest.model import (
     LateRequest,
 )
 from bot.digest.values import DigestInput, DraftInput, FolderInput, MessageInput, RequestInput
-from bot.vocabulary import DraftStatus, IncomingKind, RequestState
+from bot.vocabulary import DIGEST_DRAFT_KIND, DraftStatus, IncomingKind, RequestState
 
 BAR_WIDTH = 30  # characters of a text bar standing for all of a group's requests
 SOON_DAYS = 7
@@ -50,7 +50,7 @@ STALE_AFTER = dt.timedelta(days=1)  # a folder not synced successfully for longe
 # States in which the authority owes an answer (as the chaser trigger reads them).
 AWAITING = frozenset({RequestState.AWAITING_RESPONSE, RequestState.EXTENDED})
 ANSWERS = frozenset({IncomingKind.RESPONSE.value, IncomingKind.REVIEW_OUTCOME.value})
-DIGEST_KIND = "digest"  # the digest's own drafts are not listed as letters
+DIGEST_KIND = DIGEST_DRAFT_KIND  # the digest's own drafts are not listed as letters
 InWeek = Callable[[dt.datetime | None], bool]
 
 

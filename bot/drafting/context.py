@@ -23,6 +23,7 @@ from bot.drafting.law import (
 )
 from bot.drafting.questions import parse_questions, request_text, unanswered
 from bot.drafting.values import DraftPlan, MessageFacts, RequestFacts
+from bot.letters import join_and
 from bot.vocabulary import IncomingKind, OutgoingKind
 
 QUOTE_CHARS = 1_500  # of an authority's text quoted back in a letter
@@ -214,13 +215,6 @@ def copies(facts: RequestFacts) -> list[dict[str, Any]]:
             on = london_date(facts.sent_at).isoformat()
             found.insert(0, {"on": on, "label": _LABELS[OutgoingKind.REQUEST], "text": text})
     return found
-
-
-def join_and(items: list[str]) -> str:
-    """["a", "b", "c"] -> "a, b and c"."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def make_plan(

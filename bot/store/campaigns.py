@@ -34,7 +34,7 @@ from bot.letters import render_letter, render_text
 from bot.matching.outgoing import campaign_fingerprint
 from bot.store.authorities import find_authority, import_authorities
 from bot.store.models import Authority, Campaign, Draft, Request
-from bot.store.requests import new_tracking_token, regime_for
+from bot.store.requests import campaign_named, new_tracking_token, regime_for
 from bot.vocabulary import DraftStatus, OutgoingKind
 
 TRIGGER = "campaign"
@@ -67,17 +67,6 @@ def _read(template: str | Path) -> tuple[str, str]:
     return template, "request template"
 
 
-def _campaign(session: Session, name: str) -> Campaign:
-    if not name.strip():
-        raise InputError("campaign name: must not be empty")
-    found = session.scalars(select(Campaign).where(Campaign.name == name.strip())).first()
-    if found is None:
-        found = Campaign(name=name.strip())
-        session.add(found)
-        session.flush()
-    return found
-
-
 def campaign_drafts(
     session: Session,
     config: Config,
@@ -94,7 +83,7 @@ def campaign_drafts(
         raise InputError(f"--authorities: cannot read {authorities_csv}: {err}") from err
     records = parse_authorities_csv(csv_text, str(authorities_csv))
     import_authorities(session, records)
-    campaign = _campaign(session, name)
+    campaign = campaign_named(session, name)
     taken: set[str] = set()
     made: list[Draft] = []
     for record in records:

@@ -45,9 +45,16 @@ from bot.store.models import (
     SyncState,
     utcnow,
 )
-from bot.vocabulary import Direction, DraftStatus, MessageStatus, Regime, RequestState
+from bot.vocabulary import (
+    DIGEST_DRAFT_KIND,
+    Direction,
+    DraftStatus,
+    MessageStatus,
+    Regime,
+    RequestState,
+)
 
-KIND = "digest"
+KIND = DIGEST_DRAFT_KIND
 TRIGGER = "weekly_digest"
 
 __all__ = ["build", "gather", "queue_weekly_digest", "render_html", "render_text", "week_drafts"]

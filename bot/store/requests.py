@@ -59,7 +59,7 @@ def add_request(session: Session, new: NewRequest, config: Config) -> Request:
     if new.sent_at is not None and new.sent_at.tzinfo is None:
         raise InputError("--sent-at: needs a time zone (the CLI reads bare times as London)")
     regime = new.regime or regime_for(authority.nation, default_regime)
-    campaign = _campaign(session, new.campaign) if new.campaign else None
+    campaign = campaign_named(session, new.campaign) if new.campaign else None
     request = Request(
         authority=authority,
         campaign=campaign,
@@ -94,11 +94,15 @@ def add_reference(request: Request, reference: str, source_message_id: int | Non
     return True
 
 
-def _campaign(session: Session, name: str) -> Campaign:
-    campaign = session.scalars(select(Campaign).where(Campaign.name == name)).first()
+def campaign_named(session: Session, name: str) -> Campaign:
+    """The campaign called ``name`` (surrounding spaces ignored), created if new."""
+    if not name.strip():
+        raise InputError("campaign name: must not be empty")
+    campaign = session.scalars(select(Campaign).where(Campaign.name == name.strip())).first()
     if campaign is None:
-        campaign = Campaign(name=name)
+        campaign = Campaign(name=name.strip())
         session.add(campaign)
+        session.flush()
     return campaign
 
 

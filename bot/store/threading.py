@@ -55,6 +55,7 @@ from bot.store.models import (
 )
 from bot.store.requests import add_reference, new_tracking_token
 from bot.vocabulary import (
+    DIGEST_DRAFT_KIND,
     AuthorityKind,
     Direction,
     MessageStatus,
@@ -118,7 +119,7 @@ class Threader:
         self.digests = frozenset(
             session.scalars(
                 select(Draft.message_id).where(
-                    Draft.kind == "digest", Draft.message_id.is_not(None)
+                    Draft.kind == DIGEST_DRAFT_KIND, Draft.message_id.is_not(None)
                 )
             )
         )
